@@ -1,0 +1,282 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseEnv } from "node:util";
+import { z } from "zod";
+
+/**
+ * Typed, validated settings. This is the only module that reads `process.env`; everything
+ * else receives a `Settings` object. Variables use the prefix `SOCIAL_` and `__` for nesting:
+ * `SOCIAL_LLM__PROVIDER_KEYS__DEEPSEEK` → `llm.provider_keys.deepseek`.
+ */
+export const ENV_PREFIX = "SOCIAL_";
+
+const optionalSecret = z.string().min(1).optional();
+const optionalUrl = z.url().optional();
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
+const flag = z
+  .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no"])])
+  .transform((value) => value === true || value === "true" || value === "1" || value === "yes");
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\/[^/]*\/?[^/]*$/.test(value) && URL.canParse(value), {
+    message: "must be a postgres:// or postgresql:// URL",
+  });
+const redisUrl = z
+  .string()
+  .refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), {
+    message: "must be a redis:// or rediss:// URL",
+  });
+
+const providerMap = <T extends z.ZodType>(value: T) =>
+  z
+    .object({
+      deepseek: value.optional(),
+      openai: value.optional(),
+      anthropic: value.optional(),
+      openai_compatible: value.optional(),
+    })
+    .default({});
+
+export const SettingsSchema = z.object({
+  /** @defaultValue "development" */
+  env: z.enum(["development", "test", "production"]).default("development"),
+  database: z
+    .object({
+      /** @defaultValue postgres://postgres@127.0.0.1:5432/agent_runtime */
+      url: postgresUrl.default("postgres://postgres@127.0.0.1:5432/agent_runtime"),
+      /** @defaultValue 10 */
+      pool_max: positiveInt.default(10),
+    })
+    .default({ url: "postgres://postgres@127.0.0.1:5432/agent_runtime", pool_max: 10 }),
+  redis: z
+    .object({
+      /** @defaultValue redis://127.0.0.1:6379 */
+      url: redisUrl.default("redis://127.0.0.1:6379"),
+      /** Prefix of every key this service writes (queue, event streams, cancel channel). */
+      key_prefix: z.string().min(1).default("agent-runtime"),
+    })
+    .default({ url: "redis://127.0.0.1:6379", key_prefix: "agent-runtime" }),
+  http: z
+    .object({
+      /** @defaultValue 127.0.0.1 */
+      host: z.string().min(1).default("127.0.0.1"),
+      /** @defaultValue 8000 */
+      port: port.default(8000),
+      /** Largest accepted request body; larger bodies get 413. @defaultValue 1 MiB */
+      body_limit_bytes: positiveInt.default(1_048_576),
+    })
+    .default({ host: "127.0.0.1", port: 8000, body_limit_bytes: 1_048_576 }),
+  auth: z
+    .object({
+      /** HS256 secret used to verify bearer tokens. */
+      jwt_secret: optionalSecret,
+      /** JWKS endpoint used to verify bearer tokens (RS/ES/EdDSA). */
+      jwks_url: optionalUrl,
+      issuer: z.string().min(1).optional(),
+      audience: z.string().min(1).optional(),
+      /** Development only: accept every request as `dev_user_id`. @defaultValue false */
+      disabled: flag.default(false),
+      /** User id assumed when auth is disabled. @defaultValue "dev-user" */
+      dev_user_id: z.string().min(1).default("dev-user"),
+    })
+    .default({ disabled: false, dev_user_id: "dev-user" }),
+  llm: z
+    .object({
+      provider_keys: providerMap(z.string().min(1)),
+      provider_base_urls: providerMap(z.url()),
+      /**
+       * Model used by agents that do not name one. "auto" picks the first provider with a
+       * key (deepseek, openai, anthropic, openai_compatible) and falls back to the offline
+       * demo model when none is configured. @defaultValue "auto"
+       */
+      default_model_code: z.string().min(1).default("auto"),
+      /** Model id sent to the openai-compatible endpoint for the `openai-compatible` code. */
+      openai_compatible_model: z.string().min(1).optional(),
+      /** @defaultValue 120000 */
+      request_timeout_ms: positiveInt.default(120_000),
+      /** Retries on 429/5xx and network errors, with exponential backoff. @defaultValue 2 */
+      max_retries: nonNegativeInt.default(2),
+      /** Delay between streamed chunks of the offline demo model. @defaultValue 0 */
+      demo_chunk_delay_ms: nonNegativeInt.default(0),
+    })
+    .default({
+      provider_keys: {},
+      provider_base_urls: {},
+      default_model_code: "auto",
+      request_timeout_ms: 120_000,
+      max_retries: 2,
+      demo_chunk_delay_ms: 0,
+    }),
+  events: z
+    .object({
+      /** How long a run's event stream stays replayable after the run ends. @defaultValue 3600 */
+      retention_seconds: positiveInt.default(3600),
+      /** Upper bound on entries kept per run stream. @defaultValue 20000 */
+      max_len: positiveInt.default(20_000),
+      /** SSE `: ping` interval. @defaultValue 15000 */
+      heartbeat_ms: positiveInt.default(15_000),
+    })
+    .default({ retention_seconds: 3600, max_len: 20_000, heartbeat_ms: 15_000 }),
+  queue: z
+    .object({
+      /** @defaultValue "agent-runs" */
+      name: z.string().min(1).default("agent-runs"),
+      /** Runs one worker process executes at once. @defaultValue 32 */
+      concurrency: positiveInt.default(32),
+      /** Attempts for infrastructure failures (not for user errors). @defaultValue 3 */
+      attempts: positiveInt.default(3),
+      /** @defaultValue 1000 */
+      backoff_ms: positiveInt.default(1000),
+      /** A job whose lock is not renewed for this long is stalled and re-queued. @defaultValue 30000 */
+      lock_duration_ms: positiveInt.default(30_000),
+      /** @defaultValue 30000 */
+      stalled_interval_ms: positiveInt.default(30_000),
+      /** Time a stopping worker waits for in-flight runs before handing them back. @defaultValue 10000 */
+      shutdown_grace_ms: nonNegativeInt.default(10_000),
+    })
+    .default({
+      name: "agent-runs",
+      concurrency: 32,
+      attempts: 3,
+      backoff_ms: 1000,
+      lock_duration_ms: 30_000,
+      stalled_interval_ms: 30_000,
+      shutdown_grace_ms: 10_000,
+    }),
+  runtime: z
+    .object({
+      /** Directory holding agents.yaml, tasks.yaml, workflow.yaml, tools.yaml, models.yaml. */
+      config_dir: z.string().min(1).optional(),
+      /** Default approval time-to-live for tools that do not set one. @defaultValue 3600 */
+      approval_ttl_seconds: positiveInt.default(3600),
+      /** Persisted messages sent to the model as history. @defaultValue 100 */
+      history_limit: positiveInt.default(100),
+      /** Also emit the legacy `CUSTOM on_interrupt` event for CopilotKit < 1.61.2. @defaultValue false */
+      legacy_interrupt_event: flag.default(false),
+    })
+    .default({ approval_ttl_seconds: 3600, history_limit: 100, legacy_interrupt_event: false }),
+  log: z
+    .object({
+      /** @defaultValue "info" */
+      level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    })
+    .default({ level: "info" }),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+export type LlmProvider = keyof Settings["llm"]["provider_keys"];
+
+/** Raised when the environment does not describe valid settings; names every bad variable. */
+export class SettingsError extends Error {
+  readonly code = "SETTINGS_INVALID";
+  constructor(readonly variables: readonly { variable: string; message: string }[]) {
+    super(
+      `Invalid settings:\n${variables.map(({ variable, message }) => `  ${variable}: ${message}`).join("\n")}`,
+    );
+    this.name = "SettingsError";
+  }
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Turns `SOCIAL_A__B_C=1` into `{ a: { b_c: "1" } }`. Unprefixed variables are ignored. */
+export function nestEnvironment(environment: Environment): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(environment)) {
+    if (!name.startsWith(ENV_PREFIX) || value === undefined || value === "") continue;
+    const path = name.slice(ENV_PREFIX.length).toLowerCase().split("__");
+    let node = root;
+    for (const segment of path.slice(0, -1)) {
+      const next = node[segment];
+      if (typeof next === "object" && next !== null) node = next as Record<string, unknown>;
+      else node = node[segment] = {};
+    }
+    node[path[path.length - 1] as string] = value;
+  }
+  return root;
+}
+
+function variableName(path: readonly PropertyKey[]): string {
+  return `${ENV_PREFIX}${path.map((segment) => String(segment).toUpperCase()).join("__")}`;
+}
+
+/** Reads a dotenv file without touching `process.env`; a missing file is an empty one. */
+export function readEnvFile(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  return parseEnv(readFileSync(path, "utf8")) as Record<string, string>;
+}
+
+/**
+ * Parses settings from an environment (real variables win over the `.env` file) and freezes
+ * them. Throws `SettingsError` naming every invalid variable.
+ */
+export function loadSettings(
+  environment: Environment = process.env,
+  envFile: string | undefined = defaultEnvFile(environment),
+): Settings {
+  const merged = { ...(envFile ? readEnvFile(envFile) : {}), ...environment };
+  const result = SettingsSchema.safeParse(nestEnvironment(merged));
+  if (!result.success) {
+    throw new SettingsError(
+      result.error.issues.map((issue) => ({
+        variable: variableName(issue.path),
+        message: issue.message,
+      })),
+    );
+  }
+  const settings = result.data;
+  const problems = authProblems(settings);
+  if (problems.length > 0) throw new SettingsError(problems);
+  return deepFreeze(settings);
+}
+
+function authProblems(settings: Settings): { variable: string; message: string }[] {
+  const { auth } = settings;
+  if (auth.disabled && settings.env === "production") {
+    return [{ variable: variableName(["auth", "disabled"]), message: "cannot be true in production" }];
+  }
+  return [];
+}
+
+/** `.env` in the directory npm was started from (the repository root for `npm start`). */
+function defaultEnvFile(environment: Environment): string | undefined {
+  if (environment.SOCIAL_ENV_FILE) return environment.SOCIAL_ENV_FILE;
+  return join(environment.INIT_CWD ?? process.cwd(), ".env");
+}
+
+/** True when the settings let the api verify bearer tokens or auth is explicitly off. */
+export function authIsConfigured(settings: Settings): boolean {
+  return settings.auth.disabled || Boolean(settings.auth.jwt_secret || settings.auth.jwks_url);
+}
+
+const SECRET_PATHS = [/^llm\.provider_keys\./, /^auth\.jwt_secret$/];
+const URL_WITH_PASSWORD = /^(\w[\w+.-]*:\/\/[^:/@]*:)[^@]*@/;
+
+/** A copy of the settings that is safe to log or print: secrets and URL passwords masked. */
+export function redactSettings(settings: Settings): Record<string, unknown> {
+  const visit = (value: unknown, path: string): unknown => {
+    if (typeof value === "string") {
+      if (SECRET_PATHS.some((pattern) => pattern.test(path))) return "[redacted]";
+      return value.replace(URL_WITH_PASSWORD, "$1[redacted]@");
+    }
+    if (Array.isArray(value)) return value.map((item, index) => visit(item, `${path}.${index}`));
+    if (typeof value === "object" && value !== null) {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [key, visit(item, path ? `${path}.${key}` : key)]),
+      );
+    }
+    return value;
+  };
+  return visit(settings, "") as Record<string, unknown>;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
