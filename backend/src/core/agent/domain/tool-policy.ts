@@ -1,0 +1,87 @@
+import { ToolNameConflictError, UnknownToolError } from "./errors.js";
+import type { ToolCallMode } from "./tool-call-status.js";
+
+export { createToolNameMap, PROVIDER_FUNCTION_NAME, type ToolNameMap } from "./tool-name-map.js";
+
+/** What the tool policy needs to know about a configured backend tool (tools.yaml). */
+export type BackendToolPolicy = {
+  name: string;
+  requires_approval: boolean;
+  approval_ttl_seconds?: number;
+};
+
+export type BackendToolPolicies =
+  | ReadonlyMap<string, BackendToolPolicy>
+  | Readonly<Record<string, BackendToolPolicy>>;
+
+/** A tool the client declared in `RunAgentInput.tools`. */
+export type DeclaredClientTool = { name: string };
+
+export type ToolClassification =
+  | { mode: Extract<ToolCallMode, "FRONTEND_EXECUTE"> }
+  | {
+      mode: Extract<ToolCallMode, "BACKEND_APPROVAL_INTERRUPT" | "BACKEND_DIRECT_EXECUTE">;
+      policy: BackendToolPolicy;
+    };
+
+const FRONTEND_PREFIX = "ui.";
+
+/**
+ * Where a tool call the model made will execute. Client-declared and `ui.` tools run in the
+ * browser; configured backend tools run on the backend, after a human approves when
+ * `requires_approval`. Anything else is refused rather than guessed, and a name that is both
+ * client-declared and configured is a TOOL_NAME_CONFLICT even here.
+ */
+export function classifyToolCall({
+  name,
+  clientTools,
+  backendTools,
+}: {
+  name: string;
+  clientTools: readonly DeclaredClientTool[];
+  backendTools: BackendToolPolicies;
+}): ToolClassification {
+  const declared = clientTools.some((tool) => tool.name === name);
+  const policy = backendPolicy(backendTools, name);
+  if (declared && policy !== undefined) {
+    throw new ToolNameConflictError({ toolNames: [name] });
+  }
+  if (declared || name.startsWith(FRONTEND_PREFIX)) {
+    return { mode: "FRONTEND_EXECUTE" };
+  }
+  if (policy === undefined) {
+    throw new UnknownToolError({ toolName: name });
+  }
+  return {
+    mode: policy.requires_approval ? "BACKEND_APPROVAL_INTERRUPT" : "BACKEND_DIRECT_EXECUTE",
+    policy,
+  };
+}
+
+/** A client never shadows a server tool: refuses every client tool named like a backend tool. */
+export function assertNoToolNameConflict({
+  clientTools,
+  backendTools,
+}: {
+  clientTools: readonly DeclaredClientTool[];
+  backendTools: BackendToolPolicies;
+}): void {
+  const conflicts = [...new Set(clientTools.map((tool) => tool.name))]
+    .filter((name) => backendPolicy(backendTools, name) !== undefined)
+    .sort();
+  if (conflicts.length > 0) {
+    throw new ToolNameConflictError({ toolNames: conflicts });
+  }
+}
+
+function backendPolicy(
+  backendTools: BackendToolPolicies,
+  name: string,
+): BackendToolPolicy | undefined {
+  if (backendTools instanceof Map) {
+    return backendTools.get(name);
+  }
+  // Own keys only: a tool named "constructor" must not find Object.prototype.constructor.
+  const record = backendTools as Readonly<Record<string, BackendToolPolicy>>;
+  return Object.hasOwn(record, name) ? record[name] : undefined;
+}
