@@ -1,0 +1,128 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  DrizzleLlmCallRepository,
+  type NewLlmCall,
+} from "../../../../../../src/core/agent/infrastructure/persistence/drizzle-llm-call-repository.js";
+import { DrizzleRunRepository } from "../../../../../../src/core/agent/infrastructure/persistence/drizzle-run-repository.js";
+import { DrizzleSessionRepository } from "../../../../../../src/core/agent/infrastructure/persistence/drizzle-session-repository.js";
+import { connectTestDatabase, uniqueId } from "../../../../../support/database.js";
+
+const handle = connectTestDatabase();
+const sessions = new DrizzleSessionRepository(handle.db);
+const runs = new DrizzleRunRepository(handle.db);
+const llmCalls = new DrizzleLlmCallRepository(handle.db);
+const now = new Date("2026-11-25T10:00:00Z");
+
+afterAll(() => handle.close());
+
+async function newRun() {
+  const sessionId = uniqueId("session");
+  const runId = uniqueId("run");
+  await sessions.createOrGet({ id: sessionId, userId: "alice", workflow: "default", now });
+  await runs.create({
+    id: runId,
+    sessionId,
+    userId: "alice",
+    kind: "run",
+    workflow: "default",
+    now,
+  });
+  return { sessionId, runId };
+}
+
+function call(
+  ids: { sessionId: string; runId: string },
+  overrides: Partial<NewLlmCall> = {},
+): NewLlmCall {
+  return {
+    id: randomUUID(),
+    runId: ids.runId,
+    sessionId: ids.sessionId,
+    agentType: "responder",
+    stage: "respond",
+    provider: "deepseek",
+    modelRequested: "deepseek-chat",
+    startedAt: now,
+    endedAt: now,
+    status: "success",
+    inputTokens: 100,
+    cacheReadTokens: 40,
+    outputTokens: 20,
+    reasoningTokens: 5,
+    totalTokens: 120,
+    costUsd: "0.000000028",
+    costSource: "provider_reported",
+    ...overrides,
+  };
+}
+
+describe("llm call repository: metering roll-up", () => {
+  it("inserting the same call twice changes the session and run totals once", async () => {
+    const ids = await newRun();
+    const once = call(ids);
+    expect(await llmCalls.insert([once])).toEqual([once.id]);
+    expect(await llmCalls.insert([once])).toEqual([]);
+
+    expect(await runs.findById(ids.runId)).toMatchObject({
+      inputTokens: 100,
+      outputTokens: 20,
+      cachedInputTokens: 40,
+      reasoningTokens: 5,
+      llmCallCount: 1,
+      costUsd: "0.000000028000",
+    });
+    expect(await sessions.findById(ids.sessionId)).toMatchObject({
+      inputTokens: 100,
+      llmCallCount: 1,
+      costUsd: "0.000000028000",
+    });
+    expect(await llmCalls.listForRun(ids.runId)).toHaveLength(1);
+  });
+
+  it("sums cost as exact decimals: 3 × 0.000000028 USD = 0.000000084", async () => {
+    const ids = await newRun();
+    await llmCalls.insert([call(ids), call(ids)]);
+    await llmCalls.insert([call(ids)]);
+    expect((await runs.findById(ids.runId))?.costUsd).toBe("0.000000084000");
+    expect((await sessions.findById(ids.sessionId))?.costUsd).toBe("0.000000084000");
+  });
+
+  it("records failed and unpriced calls without adding cost", async () => {
+    const ids = await newRun();
+    await llmCalls.insert([
+      call(ids, {
+        status: "error",
+        costUsd: null,
+        costSource: "unpriced",
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        reasoningTokens: 0,
+        totalTokens: 0,
+        error: "HTTP 500",
+      }),
+    ]);
+    const run = await runs.findById(ids.runId);
+    expect(run).toMatchObject({ llmCallCount: 1, costUsd: "0.000000000000", inputTokens: 0 });
+    const [row] = await llmCalls.listForRun(ids.runId);
+    expect(row).toMatchObject({
+      status: "error",
+      costSource: "unpriced",
+      error: "HTTP 500",
+      costUsd: null,
+    });
+  });
+
+  it("rolls back the insert and the totals together", async () => {
+    const ids = await newRun();
+    await expect(
+      handle.db.transaction(async (transaction) => {
+        await llmCalls.insert([call(ids)], transaction);
+        throw new Error("checkpoint failed");
+      }),
+    ).rejects.toThrow("checkpoint failed");
+    expect((await runs.findById(ids.runId))?.llmCallCount).toBe(0);
+    expect(await llmCalls.listForRun(ids.runId)).toEqual([]);
+  });
+});
