@@ -1,0 +1,54 @@
+import { ConfigError, type ConfigProblem, describeConfigProblem } from "./config-error.js";
+
+interface UnusedField {
+  file: string;
+  field: string;
+  owners: string[];
+  crewaiField: boolean;
+}
+
+/** Collects every problem and warning of one load, so a single error can list them all. */
+export class ConfigReport {
+  readonly problems: ConfigProblem[] = [];
+  private readonly plainWarnings: string[] = [];
+  private readonly unusedFields = new Map<string, UnusedField>();
+
+  problem(file: string, key: string, message: string): void {
+    this.problems.push({ file, key, message });
+  }
+
+  warn(file: string, key: string, message: string): void {
+    const warning = describeConfigProblem({ file, key, message });
+    if (!this.plainWarnings.includes(warning)) this.plainWarnings.push(warning);
+  }
+
+  /** A field kept in `extra`; reported once per file and field name, naming every owner. */
+  unusedField(input: { file: string; owner: string; field: string; crewaiField: boolean }): void {
+    const id = `${input.file}\u0000${input.field}`;
+    const entry = this.unusedFields.get(id);
+    if (entry) {
+      if (!entry.owners.includes(input.owner)) entry.owners.push(input.owner);
+      return;
+    }
+    this.unusedFields.set(id, {
+      file: input.file,
+      field: input.field,
+      owners: [input.owner],
+      crewaiField: input.crewaiField,
+    });
+  }
+
+  warnings(): string[] {
+    const unused = [...this.unusedFields.values()].map(({ file, field, owners, crewaiField }) => {
+      const what = crewaiField
+        ? "is a CrewAI field this runtime does not use"
+        : "is not a known field";
+      return `${file}: field "${field}" (${owners.join(", ")}) ${what}; kept in extra`;
+    });
+    return [...this.plainWarnings, ...unused];
+  }
+
+  throwIfProblems(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
+}

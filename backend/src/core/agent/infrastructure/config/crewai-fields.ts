@@ -1,0 +1,56 @@
+/**
+ * Fields CrewAI accepts on an agent or a task that this runtime does not use. They are kept in
+ * `extra` either way; knowing them only changes the warning, so that a typo (`golа`) reads
+ * differently from a deliberate CrewAI setting (`verbose`).
+ */
+export const CREWAI_AGENT_FIELDS: ReadonlySet<string> = new Set([
+  "verbose",
+  "memory",
+  "cache",
+  "max_rpm",
+  "max_execution_time",
+  "max_retry_limit",
+  "max_tokens",
+  "respect_context_window",
+  "allow_code_execution",
+  "code_execution_mode",
+  "function_calling_llm",
+  "system_template",
+  "prompt_template",
+  "response_template",
+  "use_system_prompt",
+  "step_callback",
+  "knowledge_sources",
+  "embedder",
+  "embedder_config",
+  "reasoning",
+  "max_reasoning_attempts",
+  "inject_date",
+  "date_format",
+  "multimodal",
+  "config",
+  "callbacks",
+  "guardrail",
+  "apps",
+  "mcps",
+]);
+
+export const CREWAI_TASK_FIELDS: ReadonlySet<string> = new Set([
+  "name",
+  "tools",
+  "async_execution",
+  "output_file",
+  "output_json",
+  "output_pydantic",
+  "create_directory",
+  "human_input",
+  "markdown",
+  "callback",
+  "guardrail",
+  "guardrails",
+  "guardrail_max_retries",
+  "max_retries",
+  "config",
+  "converter_cls",
+  "response_model",
+]);

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import type { ConfigReport } from "./config-report.js";
+import type { ToolConfig } from "./runtime-config.js";
+import { isRecord, reportZodIssues } from "./zod-issues.js";
+
+export const TOOLS_FILE = "tools.yaml";
+
+/** Names the client declares at run time; a backend tool may not take this prefix. */
+export const FRONTEND_TOOL_PREFIX = "ui.";
+
+// Dots are allowed here; the LLM layer maps them to provider-safe function names.
+const TOOL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+
+const JsonSchemaObject = z
+  .record(z.string(), z.unknown())
+  .refine((schema) => schema.type === "object", {
+    message: 'must be a JSON Schema with type "object"',
+  })
+  .refine((schema) => schema.properties === undefined || isRecord(schema.properties), {
+    message: "properties must be a mapping",
+    path: ["properties"],
+  })
+  .refine(
+    (schema) =>
+      schema.required === undefined ||
+      (Array.isArray(schema.required) &&
+        schema.required.every(
+          (name) =>
+            typeof name === "string" && isRecord(schema.properties) && name in schema.properties,
+        )),
+    { message: "must list names declared in properties", path: ["required"] },
+  );
+
+// Strict: a misspelt `requires_approval` must not silently turn an approval tool into a direct one.
+const ToolSchema = z.strictObject({
+  description: z.string().trim().min(1, "must not be empty"),
+  parameters: JsonSchemaObject.default({ type: "object", properties: {} }),
+  requires_approval: z.boolean().default(false),
+  approval_ttl_seconds: z.number().int().positive().optional(),
+  handler: z.string().trim().min(1, "must not be empty"),
+  side_effects: z.boolean().default(false),
+});
+
+/** tools.yaml: backend tools keyed by name. */
+export function parseToolsFile(input: {
+  content: Record<string, unknown>;
+  report: ConfigReport;
+}): Record<string, ToolConfig> {
+  const { content, report } = input;
+  const tools: Record<string, ToolConfig> = {};
+  for (const [name, entry] of Object.entries(content)) {
+    if (!TOOL_NAME.test(name)) {
+      report.problem(TOOLS_FILE, name, "tool names use letters, digits, _ . - (at most 64)");
+      continue;
+    }
+    if (name.startsWith(FRONTEND_TOOL_PREFIX)) {
+      report.problem(
+        TOOLS_FILE,
+        name,
+        `the "${FRONTEND_TOOL_PREFIX}" prefix is for frontend tools`,
+      );
+      continue;
+    }
+    const result = ToolSchema.safeParse(entry ?? {});
+    if (!result.success) {
+      reportZodIssues({
+        error: result.error,
+        raw: entry,
+        file: TOOLS_FILE,
+        prefix: [name],
+        report,
+      });
+      continue;
+    }
+    const tool = result.data;
+    if (tool.approval_ttl_seconds !== undefined && !tool.requires_approval) {
+      report.warn(
+        TOOLS_FILE,
+        `${name}.approval_ttl_seconds`,
+        "ignored: the tool needs no approval",
+      );
+    }
+    const { approval_ttl_seconds, ...rest } = tool;
+    tools[name] = {
+      name,
+      ...rest,
+      ...(approval_ttl_seconds === undefined ? {} : { approval_ttl_seconds }),
+    };
+  }
+  return tools;
+}

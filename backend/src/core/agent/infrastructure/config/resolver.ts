@@ -1,0 +1,64 @@
+import { agentReferenceProblems } from "./agent-references.js";
+import { SYSTEM_AGENTS_TABLE } from "./config-error.js";
+import { ConfigReport } from "./config-report.js";
+import { formatKeyPath } from "./key-path.js";
+import { WORKFLOW_FILE } from "./parse-workflow-file.js";
+import type {
+  AgentConfig,
+  RuntimeConfig,
+  StaticCrewConfig,
+  SystemAgentRow,
+} from "./runtime-config.js";
+import {
+  latestEnabledRows,
+  mergeSystemAgentRow,
+  systemAgentLocation,
+} from "./system-agent-merge.js";
+
+/**
+ * Merges the enabled `system_agents` rows over the static agents, database winning field by
+ * field, and re-checks the references the rows can break (tools, model codes). Disabled rows
+ * are ignored; of several enabled rows for one agent_type the highest version wins. Pure:
+ * throws `ConfigError` listing every problem.
+ */
+export function resolveAgentRuntimeConfig(
+  systemAgents: readonly SystemAgentRow[],
+  staticConfig: StaticCrewConfig,
+): RuntimeConfig {
+  const report = new ConfigReport();
+  const { models, tools, workflows, default_workflow } = staticConfig;
+  const toolNames = new Set(Object.keys(tools));
+  const modelCodes = new Set(Object.keys(models));
+
+  const agents: Record<string, AgentConfig> = { ...staticConfig.agents };
+  for (const row of latestEnabledRows(systemAgents)) {
+    const base = staticConfig.agents[row.agent_type];
+    const agent = mergeSystemAgentRow({ row, base, models, report });
+    if (!agent) continue;
+    for (const problem of agentReferenceProblems({ agent, toolNames, modelCodes })) {
+      report.problem(
+        SYSTEM_AGENTS_TABLE,
+        formatKeyPath([systemAgentLocation(row), ...problem.path]),
+        problem.message,
+      );
+    }
+    agents[row.agent_type] = agent;
+  }
+
+  const defaultWorkflow = workflows[default_workflow];
+  if (!defaultWorkflow) {
+    report.problem(WORKFLOW_FILE, "default", `unknown workflow "${default_workflow}"`);
+  }
+  report.throwIfProblems();
+
+  return {
+    agents,
+    tasks: staticConfig.tasks,
+    tools,
+    workflows,
+    default_workflow,
+    workflow_stages: defaultWorkflow?.stages.map((stage) => stage.name) ?? [],
+    models,
+    warnings: [...staticConfig.warnings, ...report.warnings()],
+  };
+}

@@ -1,0 +1,56 @@
+import { readStaticCrewConfig } from "./read-static-crew-config.js";
+import { resolveAgentRuntimeConfig } from "./resolver.js";
+import type { RuntimeConfig, StaticCrewConfig, SystemAgentRow } from "./runtime-config.js";
+
+/** The slice of a pino logger the loader uses. */
+export interface RuntimeConfigLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+export interface RuntimeConfigLoader {
+  /** The resolved config; loads it on first use and after `invalidate()`. */
+  get(): Promise<RuntimeConfig>;
+  /** Forgets the resolved config (call on a `system_agents` change); the YAML stays cached. */
+  invalidate(): void;
+}
+
+/**
+ * Reads the static YAML once, then resolves it with the `system_agents` rows on demand and
+ * caches the result. Concurrent `get()` calls share one load; a failed load is not cached, so
+ * the next `get()` tries again. Warnings are logged once per load.
+ */
+export function createRuntimeConfigLoader(input: {
+  staticDirectory: string;
+  listSystemAgents: () => Promise<SystemAgentRow[]>;
+  logger?: RuntimeConfigLogger;
+}): RuntimeConfigLoader {
+  const { staticDirectory, listSystemAgents, logger } = input;
+  let staticConfig: StaticCrewConfig | undefined;
+  // The cached result or the load in flight. invalidate() drops it, so a load that started
+  // before a change still answers its own callers but is never served afterwards.
+  let current: Promise<RuntimeConfig> | undefined;
+
+  const load = async (): Promise<RuntimeConfig> => {
+    staticConfig ??= readStaticCrewConfig(staticDirectory);
+    const resolved = resolveAgentRuntimeConfig(await listSystemAgents(), staticConfig);
+    for (const warning of resolved.warnings) {
+      logger?.warn({ warning, directory: staticDirectory }, "agent configuration warning");
+    }
+    return resolved;
+  };
+
+  return {
+    get() {
+      if (current) return current;
+      const loading = load();
+      current = loading;
+      loading.catch(() => {
+        if (current === loading) current = undefined;
+      });
+      return loading;
+    },
+    invalidate() {
+      current = undefined;
+    },
+  };
+}

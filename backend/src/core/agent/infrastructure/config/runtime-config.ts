@@ -1,0 +1,132 @@
+/** LLM settings of an agent; unknown keys (e.g. a CrewAI `model` string) are kept as they are. */
+export interface LlmSettings {
+  model_code?: string;
+  temperature?: number;
+  max_tokens?: number;
+  top_p?: number;
+  [extra: string]: unknown;
+}
+
+export type AgentSource =
+  | { file: string; key: string }
+  | { table: "system_agents"; id: string; version: number };
+
+export interface AgentConfig {
+  agent_type: string;
+  name: string;
+  role: string;
+  goal: string;
+  backstory: string;
+  llm: LlmSettings;
+  tools: string[];
+  /** @defaultValue 10 */
+  max_iter: number;
+  allow_delegation: boolean;
+  /** Fields this runtime does not use (CrewAI's `verbose`, `memory`…), kept verbatim. */
+  extra: Record<string, unknown>;
+  source: AgentSource;
+}
+
+export interface TaskConfig {
+  name: string;
+  description: string;
+  expected_output: string;
+  agent: string;
+  /** Names of earlier tasks whose outputs feed this one. */
+  context: string[];
+  extra: Record<string, unknown>;
+}
+
+/** `chat`: streamed to the user and persisted. `context`: only feeds later stages. */
+export type StageOutput = "chat" | "context";
+
+export interface StageConfig {
+  name: string;
+  agent: string;
+  task: string;
+  output: StageOutput;
+}
+
+export interface WorkflowConfig {
+  name: string;
+  description?: string;
+  process: "sequential";
+  stages: StageConfig[];
+}
+
+export interface ToolConfig {
+  name: string;
+  description: string;
+  /** A JSON Schema object (`type: "object"`). */
+  parameters: Record<string, unknown>;
+  requires_approval: boolean;
+  approval_ttl_seconds?: number;
+  handler: string;
+  side_effects: boolean;
+}
+
+export const MODEL_PROVIDERS = [
+  "deepseek",
+  "openai",
+  "anthropic",
+  "openai-compatible",
+  "demo",
+] as const;
+
+export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
+
+/** USD per million tokens, as exact decimal strings. */
+export interface PriceOverride {
+  input_mtok: string;
+  output_mtok: string;
+  cache_read_mtok?: string;
+  cache_write_mtok?: string;
+}
+
+export interface ModelConfig {
+  code: string;
+  provider: ModelProvider;
+  /** Provider model id; absent for `openai-compatible` (taken from settings) and `demo`. */
+  model?: string;
+  price_override?: PriceOverride;
+}
+
+/** The five YAML files, parsed and checked, before the `system_agents` rows are merged in. */
+export interface StaticCrewConfig {
+  agents: Record<string, AgentConfig>;
+  tasks: Record<string, TaskConfig>;
+  workflows: Record<string, WorkflowConfig>;
+  default_workflow: string;
+  tools: Record<string, ToolConfig>;
+  models: Record<string, ModelConfig>;
+  warnings: string[];
+}
+
+export interface RuntimeConfig {
+  agents: Record<string, AgentConfig>;
+  tasks: Record<string, TaskConfig>;
+  tools: Record<string, ToolConfig>;
+  workflows: Record<string, WorkflowConfig>;
+  default_workflow: string;
+  /** Stage names of the default workflow, in order. */
+  workflow_stages: string[];
+  models: Record<string, ModelConfig>;
+  warnings: string[];
+}
+
+/** A `system_agents` row as the resolver needs it. */
+export interface SystemAgentRow {
+  id: string;
+  agent_type: string;
+  name: string | null;
+  version: number;
+  enabled: boolean;
+  llm: Record<string, unknown> | null;
+  role: string | null;
+  goal: string | null;
+  backstory: string | null;
+  tools: string[] | null;
+  max_iter: number | null;
+  config: Record<string, unknown> | null;
+  updated_at: Date;
+}
