@@ -1,0 +1,24 @@
+import type { ChatMessage } from "./chat-message.js";
+import type { RunView, SessionView } from "./run-store.js";
+
+export interface StoredChatMessage {
+  seq: number;
+  runId: string | null;
+  stage: string | null;
+  createdAt: Date;
+  message: ChatMessage;
+}
+
+/** Reads behind the GET routes; every read is scoped to the calling user. */
+export interface ConversationQueries {
+  listSessions(input: { userId: string; limit: number; offset: number }): Promise<SessionView[]>;
+  findSession(input: { sessionId: string; userId: string }): Promise<SessionView | undefined>;
+  findRun(input: { runId: string; userId: string }): Promise<RunView | undefined>;
+  listMessages(input: {
+    sessionId: string;
+    afterSeq: number;
+    limit: number;
+  }): Promise<StoredChatMessage[]>;
+  /** Hides the session from its owner (soft delete); false when there was nothing to delete. */
+  deleteSession(input: { sessionId: string; userId: string; now: Date }): Promise<boolean>;
+}

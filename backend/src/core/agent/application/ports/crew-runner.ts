@@ -1,0 +1,37 @@
+import type { StateSnapshot } from "../../domain/state-snapshot.js";
+import type { ChatMessage } from "./chat-message.js";
+import type { LlmCallRecorder } from "./llm-call-record.js";
+import type { CrewEvent } from "./run-event.js";
+import type { NewChatMessage } from "./run-store.js";
+
+/** What the crew hands back after each LLM step or tool result, to be persisted atomically. */
+export interface CrewStep {
+  snapshot: StateSnapshot;
+  messages: NewChatMessage[];
+}
+
+export interface CrewRunInput {
+  runId: string;
+  sessionId: string;
+  /** The snapshot to continue from: its run cursor says which stage and iteration. */
+  snapshot: StateSnapshot;
+  /** Persisted conversation, oldest first, including this run's messages so far. */
+  history: ChatMessage[];
+  signal: AbortSignal;
+  emit(event: CrewEvent): void;
+  /** Persists a step (messages, snapshot, the LLM calls recorded so far); returns the stored snapshot. */
+  checkpoint(step: CrewStep): Promise<StateSnapshot>;
+  recorder: LlmCallRecorder;
+}
+
+/**
+ * - `completed`: every stage finished;
+ * - `paused`: the current stage waits for frontend results or approvals (see the snapshot's
+ *   pending calls).
+ */
+export type CrewRunResult = { type: "completed" | "paused"; snapshot: StateSnapshot };
+
+/** Executes a workflow's stages from a checkpoint (the crew runtime, on the worker). */
+export interface CrewRunner {
+  run(input: CrewRunInput): Promise<CrewRunResult>;
+}

@@ -1,0 +1,8 @@
+/** The slice of a pino logger the application uses. */
+export interface Logger {
+  info(details: Record<string, unknown>, message: string): void;
+  warn(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

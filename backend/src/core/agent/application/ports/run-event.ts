@@ -1,0 +1,49 @@
+import type { Interrupt, TokenUsage } from "@ag-ui/core";
+import type { RunErrorCode } from "../../domain/errors.js";
+import type { ChatMessage } from "./chat-message.js";
+
+/**
+ * What a run reports while it executes. Names are ours (noun-verb); only
+ * `infrastructure/agui` turns them into AG-UI events.
+ */
+export type CrewEvent =
+  | { type: "stage-start"; stage: string }
+  | { type: "stage-end"; stage: string }
+  | { type: "text-start"; messageId: string }
+  | { type: "text-delta"; messageId: string; delta: string }
+  | { type: "text-end"; messageId: string }
+  | { type: "tool-call-start"; toolCallId: string; toolName: string; parentMessageId: string }
+  | { type: "tool-call-delta"; toolCallId: string; delta: string }
+  | { type: "tool-call-end"; toolCallId: string }
+  | { type: "tool-result"; toolCallId: string; messageId: string; content: string };
+
+export type RunOutcome =
+  | { type: "success"; pendingToolCallIds?: string[] }
+  | { type: "interrupt"; interrupts: Interrupt[] }
+  | { type: "cancelled" };
+
+export type RunEvent =
+  | CrewEvent
+  | { type: "run-start"; threadId: string; runId: string; parentRunId?: string }
+  | { type: "state-snapshot"; state: Record<string, unknown> }
+  | { type: "messages-snapshot"; messages: ChatMessage[] }
+  | { type: "legacy-interrupt"; interrupts: Interrupt[] }
+  | {
+      type: "run-finish";
+      threadId: string;
+      runId: string;
+      outcome: RunOutcome;
+      usage: TokenUsage[];
+    }
+  | {
+      type: "run-error";
+      code: RunErrorCode;
+      message: string;
+      details?: Record<string, unknown>;
+    };
+
+export type RunEventType = RunEvent["type"];
+
+export function isTerminalRunEvent(event: RunEvent): boolean {
+  return event.type === "run-finish" || event.type === "run-error";
+}

@@ -1,0 +1,29 @@
+import type { ResumeDecision } from "../../domain/tool-correlation.js";
+import type { ChatMessage } from "./chat-message.js";
+
+/** Frontend tool declared by the client in `RunAgentInput.tools`. */
+export interface ClientToolInput {
+  name: string;
+  description: string;
+  parameters?: Record<string, unknown>;
+}
+
+/** What a queued run needs beyond what Postgres already holds. */
+export interface RunJob {
+  kind: "run" | "resume";
+  runId: string;
+  sessionId: string;
+  userId: string;
+  /** Messages from the client that are not stored yet (the new user turn, tool results). */
+  messages: ChatMessage[];
+  clientTools: ClientToolInput[];
+  /** Client-side AG-UI state to adopt, when sent. */
+  state?: Record<string, unknown>;
+  /** Only for resumes: the decisions to apply to the pending tool calls. */
+  decisions: ResumeDecision[];
+}
+
+/** Enqueues runs for the workers; `jobId = runId`, so enqueuing twice is harmless. */
+export interface RunQueue {
+  enqueue(job: RunJob): Promise<void>;
+}

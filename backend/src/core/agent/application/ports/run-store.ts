@@ -1,0 +1,140 @@
+import type { RunStatus, SessionStatus } from "../../domain/run-status.js";
+import type { StateSnapshot } from "../../domain/state-snapshot.js";
+import type { ChatMessage } from "./chat-message.js";
+import type { LlmCallRecord } from "./llm-call-record.js";
+
+export interface SessionView {
+  id: string;
+  userId: string;
+  workflow: string;
+  status: SessionStatus;
+  activeRunId: string | null;
+  version: number;
+  snapshot: StateSnapshot;
+  messageCount: number;
+  lastSeq: number;
+  usage: UsageTotals;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface UsageTotals {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  reasoningTokens: number;
+  costUsd: string;
+  llmCallCount: number;
+}
+
+export interface RunView {
+  id: string;
+  sessionId: string;
+  userId: string;
+  kind: "run" | "resume";
+  parentRunId: string | null;
+  workflow: string;
+  status: RunStatus;
+  errorCode: string | null;
+  errorMessage: string | null;
+  attempts: number;
+  cancelRequested: boolean;
+  usage: UsageTotals;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** A message to persist, in AG-UI shape plus the stage that produced it. */
+export type NewChatMessage = ChatMessage & { stage?: string };
+
+export interface AuditRecord {
+  actor: string;
+  action: string;
+  sessionId?: string;
+  runId?: string;
+  toolCallId?: string;
+  errorCode?: string;
+  payload?: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+export interface AdmissionRequest {
+  runId: string;
+  sessionId: string;
+  userId: string;
+  /** Workflow of a session created by this request. */
+  workflow: string;
+  idempotencyKey?: string;
+  now: Date;
+}
+
+/** What the admission check decided the new run is. */
+export interface AdmissionPlan {
+  kind: "run" | "resume";
+  parentRunId?: string;
+}
+
+/**
+ * Runs inside the admission transaction with the session row locked and decides what the
+ * run is; throws to refuse (the transaction then rolls back, a session created by this
+ * request included).
+ */
+export type AdmissionCheck = (session: SessionView) => AdmissionPlan;
+
+export interface Admission {
+  run: RunView;
+  session: SessionView;
+  /** The run id (or idempotency key) was already known: nothing new was created. */
+  replayed: boolean;
+}
+
+/** Everything one checkpoint writes, atomically (ARCHITECTURE.md §5). */
+export interface Checkpoint {
+  sessionId: string;
+  runId: string;
+  expectedVersion: number;
+  snapshot: StateSnapshot;
+  sessionStatus?: SessionStatus;
+  /** `null` releases the session's run lock. */
+  activeRunId?: string | null;
+  messages?: readonly NewChatMessage[];
+  llmCalls?: readonly LlmCallRecord[];
+  audit?: readonly AuditRecord[];
+  /** A worker picked the run up: status running, attempts + 1, started_at set once. */
+  runStarted?: boolean;
+  runStatus?: RunStatus;
+  runError?: { code: string; message: string };
+  /**
+   * Messages whose ids came from the client may already be stored (a replayed input); only
+   * those are checked. Ids the worker minted are new by construction.
+   */
+  messagesMayExist?: boolean;
+  now: Date;
+}
+
+/** Postgres behind the use cases: transactional writes and the reads they need. */
+export interface RunStore {
+  /** Creates the session on first use, then the run, and claims the session for it. */
+  admit(request: AdmissionRequest, check: AdmissionCheck): Promise<Admission>;
+  findRun(runId: string): Promise<RunView | undefined>;
+  findSession(sessionId: string): Promise<SessionView | undefined>;
+  /** Writes one checkpoint in one transaction; returns the session's new version. */
+  checkpoint(checkpoint: Checkpoint): Promise<number>;
+  /** The latest `limit` messages of the session, oldest first. */
+  history(input: { sessionId: string; limit: number }): Promise<ChatMessage[]>;
+  /** Writes LLM calls outside a checkpoint (a failed call that ends the run). */
+  recordLlmCalls(calls: readonly LlmCallRecord[]): Promise<void>;
+  audit(records: readonly AuditRecord[]): Promise<void>;
+  /** Undoes an admission whose job could not be enqueued: run failed, session released. */
+  abandonAdmission(input: {
+    runId: string;
+    sessionId: string;
+    message: string;
+    now: Date;
+  }): Promise<void>;
+  /** Marks a run failed without touching its session (a run that lost its session). */
+  failRun(input: { runId: string; code: string; message: string; now: Date }): Promise<void>;
+  /** Sets the cancel flag; returns the run as it is now. */
+  requestCancel(input: { runId: string; now: Date }): Promise<RunView | undefined>;
+}

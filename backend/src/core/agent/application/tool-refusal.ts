@@ -1,0 +1,21 @@
+import type { PendingToolCall, ToolResult } from "../domain/state-snapshot.js";
+
+/** What the model (and the stored tool message) says for a call that did not run. */
+export function refusalResult(call: PendingToolCall): ToolResult {
+  if (call.status === "EXPIRED") {
+    return {
+      content: JSON.stringify({
+        status: "expired",
+        reason: "The approval request expired before anyone answered it.",
+      }),
+    };
+  }
+  return {
+    content: JSON.stringify({
+      status: "rejected",
+      reason:
+        call.reason ??
+        (call.mode === "FRONTEND_EXECUTE" ? "cancelled by the client" : "rejected by the approver"),
+    }),
+  };
+}

@@ -1,0 +1,256 @@
+import type { ModelMessage } from "ai";
+import type { ChatMessage, ChatToolCall } from "../../application/ports/chat-message.js";
+import { AgentError, CancelledError } from "../../domain/errors.js";
+import { createPendingToolCall } from "../../domain/pending-tool-call.js";
+import type { PendingToolCall } from "../../domain/state-snapshot.js";
+import { addPendingToolCalls, advanceIteration, finishStage } from "../../domain/state-snapshot.js";
+import { classifyToolCall } from "../../domain/tool-policy.js";
+import { runAgentStep, type StepResult, type StepToolCall } from "./agent-step.js";
+import { type CrewDependencies, type CrewRunState, checkpointStep } from "./crew-context.js";
+import type { CrewStage } from "./crew-factory.js";
+import { historyToolNames, toModelMessages } from "./model-messages.js";
+import { offeredTools } from "./offered-tools.js";
+import { settleDecidedCalls } from "./settle-decided-calls.js";
+import { systemPrompt } from "./system-prompt.js";
+
+export type StageResult = { type: "finished" } | { type: "paused" };
+
+/**
+ * Runs one stage's agent loop from the cursor's iteration: LLM step → tool calls classified
+ * by the tool policy → direct tools executed → pause if a frontend or approval call waits →
+ * otherwise loop until the agent answers (or must, at `max_iter`). A `chat` stage persists
+ * and streams every step; a `context` stage keeps its messages in memory and only stores
+ * its output.
+ */
+export async function runStage({
+  state,
+  stage,
+  nextStage,
+  dependencies,
+}: {
+  state: CrewRunState;
+  stage: CrewStage;
+  nextStage: string | null;
+  dependencies: CrewDependencies;
+}): Promise<StageResult> {
+  const chat = stage.output === "chat";
+  const scratch: ChatMessage[] = [];
+  const clientTools = state.snapshot.run?.client_tools ?? [];
+  for (;;) {
+    if (state.input.signal.aborted) throw cancelled(state);
+    const iteration = state.snapshot.run?.iteration ?? 0;
+    const conversation = [...state.history, ...scratch];
+    const offered = offeredTools({
+      agent: stage.agent.config,
+      backendTools: state.config.tools,
+      clientTools,
+      includeClientTools: chat,
+      historyToolNames: historyToolNames(conversation),
+    });
+    const step = await runAgentStep({
+      model: dependencies.gateway.model({
+        modelCode: stage.agent.modelCode,
+        context: {
+          runId: state.input.runId,
+          sessionId: state.input.sessionId,
+          agentType: stage.agent.agentType,
+          stage: stage.name,
+        },
+        recorder: state.input.recorder,
+      }),
+      system: systemPrompt({ stage, stageOutputs: state.snapshot.stages }),
+      messages: toModelMessages(conversation, offered.names) as ModelMessage[],
+      tools: offered.tools,
+      names: offered.names,
+      forceAnswer: iteration + 1 >= stage.agent.maxIter,
+      messageId: dependencies.ids(),
+      visible: chat,
+      emit: state.input.emit,
+      signal: state.input.signal,
+      callSettings: dependencies.callSettings,
+      ...llmOptions(stage),
+    });
+    if (step.aborted) {
+      // What the user saw is kept (like "stop generating"); calls in flight are dropped.
+      if (chat && step.text && CancelledError.isInstance(state.input.signal.reason)) {
+        await checkpointStep(state, {
+          snapshot: state.snapshot,
+          messages: [{ id: step.messageId, role: "assistant", content: step.text }],
+          stage: stage.name,
+        });
+      }
+      throw cancelled(state);
+    }
+    const calls = iteration + 1 >= stage.agent.maxIter ? [] : step.toolCalls;
+    if (calls.length === 0) {
+      const snapshot = finishStage(state.snapshot, {
+        stage: stage.name,
+        output: step.text,
+        now: dependencies.clock(),
+        nextStage,
+      });
+      await checkpointStep(state, {
+        snapshot,
+        messages: chat ? [assistantMessage(step, [])] : [],
+        stage: stage.name,
+      });
+      return { type: "finished" };
+    }
+    if (!chat) {
+      scratch.push(...(await runContextTools({ state, step, calls, dependencies })));
+      state.snapshot = advanceIteration(state.snapshot);
+      continue;
+    }
+    const { pending, refused } = classifyCalls({ state, stage, calls, dependencies });
+    await checkpointStep(state, {
+      snapshot: advanceIteration(addPendingToolCalls(state.snapshot, pending)),
+      messages: [assistantMessage(step, calls), ...refused],
+      stage: stage.name,
+    });
+    for (const message of refused) {
+      if (message.role === "tool") {
+        state.input.emit({
+          type: "tool-result",
+          toolCallId: message.toolCallId,
+          messageId: message.id,
+          content: message.content,
+        });
+      }
+    }
+    await settleDecidedCalls(state, dependencies);
+    if (state.snapshot.pending_tool_calls.some((call) => call.status === "PENDING_APPROVAL")) {
+      return { type: "paused" };
+    }
+  }
+}
+
+function llmOptions(stage: CrewStage): { temperature?: number; maxOutputTokens?: number } {
+  const { llm } = stage.agent.config;
+  return {
+    ...(typeof llm.temperature === "number" ? { temperature: llm.temperature } : {}),
+    ...(typeof llm.max_tokens === "number" ? { maxOutputTokens: llm.max_tokens } : {}),
+  };
+}
+
+/** The abort reason when it is one of ours (a cancel), else a plain cancel. */
+function cancelled(state: CrewRunState): Error {
+  const reason: unknown = state.input.signal.reason;
+  return AgentError.isInstance(reason)
+    ? reason
+    : new CancelledError({ message: "The run was stopped" });
+}
+
+function assistantMessage(step: StepResult, calls: readonly StepToolCall[]): ChatMessage {
+  const toolCalls: ChatToolCall[] = calls.map((call) => ({
+    id: call.toolCallId,
+    type: "function",
+    function: { name: call.toolName, arguments: JSON.stringify(call.args) },
+  }));
+  return {
+    id: step.messageId,
+    role: "assistant",
+    ...(step.text ? { content: step.text } : {}),
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
+  };
+}
+
+/**
+ * Each call becomes a pending call (frontend, approval, or direct = auto-approved), or, for a
+ * tool the model was not offered or arguments that are not a JSON object, an error result the
+ * model sees on its next step.
+ */
+function classifyCalls({
+  state,
+  stage,
+  calls,
+  dependencies,
+}: {
+  state: CrewRunState;
+  stage: CrewStage;
+  calls: readonly StepToolCall[];
+  dependencies: CrewDependencies;
+}): { pending: PendingToolCall[]; refused: ChatMessage[] } {
+  const pending: PendingToolCall[] = [];
+  const refused: ChatMessage[] = [];
+  const clientTools = state.snapshot.run?.client_tools ?? [];
+  const now = dependencies.clock();
+  for (const call of calls) {
+    try {
+      if (call.invalid) throw new Error(`invalid call of ${call.toolName}`);
+      const classification = classifyToolCall({
+        name: call.toolName,
+        clientTools,
+        backendTools: state.config.tools,
+      });
+      const approval = classification.mode === "BACKEND_APPROVAL_INTERRUPT";
+      pending.push(
+        createPendingToolCall({
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          args: call.args,
+          mode: classification.mode,
+          stage: stage.name,
+          now,
+          ...(approval
+            ? {
+                interruptId: `interrupt-${call.toolCallId}`,
+                ttlSeconds:
+                  classification.policy.approval_ttl_seconds ??
+                  dependencies.defaultApprovalTtlSeconds,
+              }
+            : {}),
+        }),
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      refused.push({
+        id: dependencies.ids(),
+        role: "tool",
+        toolCallId: call.toolCallId,
+        content: JSON.stringify({ error: `The call was refused: ${reason}` }),
+        error: reason,
+      });
+    }
+  }
+  return { pending, refused };
+}
+
+/** A context stage runs direct backend tools inline; nothing is persisted but its output. */
+async function runContextTools({
+  state,
+  step,
+  calls,
+  dependencies,
+}: {
+  state: CrewRunState;
+  step: StepResult;
+  calls: readonly StepToolCall[];
+  dependencies: CrewDependencies;
+}): Promise<ChatMessage[]> {
+  const messages: ChatMessage[] = [assistantMessage(step, calls)];
+  for (const call of calls) {
+    const tool = state.config.tools[call.toolName];
+    const result =
+      tool && !tool.requires_approval && !call.invalid
+        ? await dependencies.tools.execute({
+            tool,
+            args: call.args,
+            runId: state.input.runId,
+            toolCallId: call.toolCallId,
+            signal: state.input.signal,
+            now: dependencies.clock(),
+          })
+        : {
+            content: JSON.stringify({ error: `Tool ${call.toolName} is not available here` }),
+            error: "unavailable",
+          };
+    messages.push({
+      id: dependencies.ids(),
+      role: "tool",
+      toolCallId: call.toolCallId,
+      content: result.content,
+      ...(result.error === undefined ? {} : { error: result.error }),
+    });
+  }
+  return messages;
+}

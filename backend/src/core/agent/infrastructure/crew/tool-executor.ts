@@ -1,0 +1,63 @@
+import { ToolExecutionFailedError } from "../../domain/errors.js";
+import type { ToolResult } from "../../domain/state-snapshot.js";
+import type { ToolConfig } from "../config/runtime-config.js";
+import type { ToolHandler } from "./builtin-tool-handlers.js";
+import type { ToolExecutionLedger } from "./tool-execution-ledger.js";
+
+/**
+ * Runs backend tools. A handler that throws gives the model an error result (it can recover
+ * or tell the user); a handler id nobody registered is a configuration fault and fails the
+ * run with TOOL_EXECUTION_FAILED. Side-effecting tools go through the ledger, so a call runs
+ * at most once per `runId:toolCallId` even across worker crashes.
+ */
+export class ToolExecutor {
+  constructor(
+    private readonly handlers: Readonly<Record<string, ToolHandler>>,
+    private readonly ledger: ToolExecutionLedger,
+  ) {}
+
+  async execute({
+    tool,
+    args,
+    runId,
+    toolCallId,
+    signal,
+    now,
+  }: {
+    tool: ToolConfig;
+    args: Record<string, unknown>;
+    runId: string;
+    toolCallId: string;
+    signal: AbortSignal;
+    now: Date;
+  }): Promise<ToolResult> {
+    const handler = this.handlers[tool.handler];
+    if (!handler) {
+      throw new ToolExecutionFailedError({
+        message: `Tool ${tool.name} names handler "${tool.handler}", which is not registered`,
+        details: { tool_name: tool.name, handler: tool.handler },
+      });
+    }
+    const idempotencyKey = `${runId}:${toolCallId}`;
+    if (tool.side_effects) {
+      const recorded = await this.ledger.find(idempotencyKey);
+      if (recorded) return { content: serialise(recorded.result) };
+    }
+    let result: unknown;
+    try {
+      result = await handler({ args, idempotencyKey, signal, now });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { content: JSON.stringify({ error: message }), error: message };
+    }
+    if (tool.side_effects) {
+      const saved = await this.ledger.save({ idempotencyKey, toolName: tool.name, result });
+      return { content: serialise(saved.result) };
+    }
+    return { content: serialise(result) };
+  }
+}
+
+function serialise(result: unknown): string {
+  return typeof result === "string" ? result : JSON.stringify(result ?? null);
+}
