@@ -3,7 +3,9 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../../../migrations", import.meta.url));
+export const MIGRATIONS_FOLDER = fileURLToPath(
+  new URL("../../../../../migrations", import.meta.url),
+);
 
 /** Any constant works; it only has to be the same in every process that migrates. */
 const MIGRATION_LOCK_KEY = 7_311_927_004;

@@ -1,0 +1,102 @@
+import type { ResumeEntry } from "@ag-ui/core";
+import { decisionsFromResumeEntries } from "../domain/agui-interrupts.js";
+import {
+  InterruptExpiredError,
+  ThreadBusyError,
+  ToolCallNotPendingError,
+} from "../domain/errors.js";
+import { applyResume, type ResumeDecision } from "../domain/tool-correlation.js";
+import type { ChatMessage } from "./ports/chat-message.js";
+import type { AdmissionPlan, SessionView } from "./ports/run-store.js";
+
+export interface PlannedRun extends AdmissionPlan {
+  /** Client messages the worker stores at the start of the run. */
+  messages: ChatMessage[];
+  decisions: ResumeDecision[];
+}
+
+/** The messages a request adds: all of them on a new thread, else those after the last answer. */
+export function newMessages(session: SessionView, messages: readonly ChatMessage[]): ChatMessage[] {
+  const relevant = messages.filter((message) => message.role !== "system");
+  if (session.messageCount === 0) return relevant;
+  let lastAssistant = -1;
+  relevant.forEach((message, index) => {
+    if (message.role === "assistant") lastAssistant = index;
+  });
+  return relevant.slice(lastAssistant + 1).filter((message) => message.role !== "assistant");
+}
+
+/**
+ * Decides, under the session lock, whether a request is a new turn or a resume, and refuses
+ * it early (the worker checks again, authoritatively):
+ * - another run holds the session → THREAD_BUSY;
+ * - calls are waiting → the request must answer all of them (tool messages for frontend
+ *   calls, `resume` entries or approvals for approval calls), checked by `applyResume`;
+ * - nothing is waiting but the request answers calls → TOOL_CALL_NOT_PENDING.
+ */
+export function planAdmission({
+  session,
+  messages,
+  resume = [],
+  extraDecisions = [],
+  now,
+}: {
+  session: SessionView;
+  messages: ChatMessage[];
+  resume?: readonly ResumeEntry[];
+  extraDecisions?: readonly ResumeDecision[];
+  now: Date;
+}): PlannedRun {
+  if (session.activeRunId !== null) {
+    throw new ThreadBusyError({
+      message: `Thread ${session.id} already has an active run (${session.activeRunId})`,
+      details: { active_run_id: session.activeRunId },
+    });
+  }
+  const waiting = session.snapshot.pending_tool_calls.some(
+    (call) => call.status === "PENDING_APPROVAL",
+  );
+  const importing = session.messageCount === 0 && !waiting;
+  const results: ResumeDecision[] = importing
+    ? []
+    : messages.flatMap((message) =>
+        message.role === "tool"
+          ? [
+              {
+                kind: "result" as const,
+                toolCallId: message.toolCallId,
+                content: message.content,
+                ...(message.error === undefined ? {} : { error: message.error }),
+              },
+            ]
+          : [],
+      );
+  const decisions = [
+    ...results,
+    ...decisionsFromResumeEntries({ entries: resume, calls: session.snapshot.pending_tool_calls }),
+    ...extraDecisions,
+  ];
+  if (!waiting && decisions.length > 0) {
+    throw new ToolCallNotPendingError({
+      toolCallIds: decisions.map((decision) => decision.toolCallId),
+      message: "Nothing is waiting for a tool result or an approval on this thread",
+    });
+  }
+  if (waiting) {
+    try {
+      // Throws TOOL_CALL_NOT_PENDING / TOOL_RESULTS_INCOMPLETE; changes nothing.
+      applyResume({ snapshot: session.snapshot, decisions, by: session.userId, now });
+    } catch (error) {
+      // An expired approval is the worker's to refuse: it marks the call EXPIRED, audits it
+      // and ends the run with RUN_ERROR INTERRUPT_EXPIRED, as AG-UI asks.
+      if (!InterruptExpiredError.isInstance(error)) throw error;
+    }
+    return {
+      kind: "resume",
+      ...(session.snapshot.run ? { parentRunId: session.snapshot.run.run_id } : {}),
+      messages,
+      decisions,
+    };
+  }
+  return { kind: "run", messages, decisions: [] };
+}

@@ -1,0 +1,38 @@
+import { addDecimal, ZERO_DECIMAL } from "../domain/decimal.js";
+import type { LlmCallRecord, LlmCallRecorder } from "./ports/llm-call-record.js";
+import { UsageTracker } from "./usage-tracker.js";
+
+/**
+ * Holds a run's LLM call records until the next checkpoint writes them in its transaction,
+ * and keeps the run's usage for RUN_FINISHED.
+ */
+export class LlmCallBuffer implements LlmCallRecorder {
+  private pending: LlmCallRecord[] = [];
+  readonly usage = new UsageTracker();
+
+  constructor(private readonly onRecord: (call: LlmCallRecord) => void = () => {}) {}
+
+  record(call: LlmCallRecord): void {
+    this.pending.push(call);
+    this.usage.addRecord(call);
+    this.onRecord(call);
+  }
+
+  /** The records since the last drain, and their token and cost sums. */
+  drain(): {
+    calls: LlmCallRecord[];
+    totals: { input_tokens: number; output_tokens: number; cost_usd: string };
+  } {
+    const calls = this.pending;
+    this.pending = [];
+    let input = 0;
+    let output = 0;
+    let cost = ZERO_DECIMAL;
+    for (const call of calls) {
+      input += call.input_tokens;
+      output += call.output_tokens;
+      if (call.cost_usd !== null) cost = addDecimal(cost, call.cost_usd);
+    }
+    return { calls, totals: { input_tokens: input, output_tokens: output, cost_usd: cost } };
+  }
+}

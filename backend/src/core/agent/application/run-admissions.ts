@@ -1,0 +1,145 @@
+import { type AgentError, ToolCorrelationError } from "../domain/errors.js";
+import type { PlannedRun } from "./admission-plan.js";
+import type { Clock } from "./ports/clock.js";
+import type { Logger } from "./ports/logger.js";
+import type { RunEventStream } from "./ports/run-event-stream.js";
+import type { ClientToolInput, RunQueue } from "./ports/run-job.js";
+import type { RunMetrics } from "./ports/run-metrics.js";
+import type { RunStore, SessionView } from "./ports/run-store.js";
+import type { RunAcceptance } from "./run-request.js";
+
+export interface RunAdmissionDependencies {
+  store: RunStore;
+  queue: RunQueue;
+  events: RunEventStream;
+  clock: Clock;
+  logger: Logger;
+  metrics: RunMetrics;
+}
+
+/**
+ * The api's half of a run: one transaction creates the session on first use, records the run
+ * and claims the session; then RUN_STARTED goes on the run's stream (so the client's first
+ * event never waits for a worker) and the job goes on the queue. Nothing else happens in the
+ * web process. A replayed run id answers with the existing run and re-enqueues it if it is
+ * still queued (the job id is the run id, so that is harmless).
+ */
+export class RunAdmissions {
+  constructor(private readonly dependencies: RunAdmissionDependencies) {}
+
+  async admit({
+    userId,
+    runId,
+    sessionId,
+    workflow,
+    idempotencyKey,
+    clientTools,
+    state,
+    plan,
+  }: {
+    userId: string;
+    runId: string;
+    sessionId: string;
+    workflow: string;
+    idempotencyKey?: string;
+    clientTools: ClientToolInput[];
+    state?: Record<string, unknown>;
+    plan: (session: SessionView) => PlannedRun;
+  }): Promise<RunAcceptance> {
+    const { store, queue, events, clock } = this.dependencies;
+    const now = clock();
+    let planned: PlannedRun | undefined;
+    let admission: Awaited<ReturnType<RunStore["admit"]>>;
+    try {
+      admission = await store.admit(
+        { runId, sessionId, userId, workflow, now, ...(idempotencyKey ? { idempotencyKey } : {}) },
+        (session) => {
+          planned = plan(session);
+          return planned;
+        },
+      );
+    } catch (error) {
+      if (error instanceof ToolCorrelationError)
+        await this.auditRefusal({ error, userId, sessionId, runId, now });
+      throw error;
+    }
+    const { run, session, replayed } = admission;
+    const job = {
+      kind: run.kind,
+      runId: run.id,
+      sessionId: session.id,
+      userId,
+      messages: planned?.messages ?? [],
+      clientTools,
+      ...(state ? { state } : {}),
+      decisions: planned?.decisions ?? [],
+    };
+    if (replayed) {
+      if (run.status === "queued" && planned) await queue.enqueue(job);
+      return {
+        runId: run.id,
+        sessionId: session.id,
+        kind: run.kind,
+        status: run.status,
+        replayed: true,
+      };
+    }
+    try {
+      await events.append(run.id, [
+        {
+          type: "run-start",
+          threadId: session.id,
+          runId: run.id,
+          ...(run.parentRunId ? { parentRunId: run.parentRunId } : {}),
+        },
+      ]);
+      await queue.enqueue(job);
+    } catch (error) {
+      this.dependencies.logger.error(
+        { runId: run.id, err: error },
+        "could not enqueue an admitted run",
+      );
+      await store.abandonAdmission({
+        runId: run.id,
+        sessionId: session.id,
+        message: "The run could not be queued",
+        now: clock(),
+      });
+      throw error;
+    }
+    this.dependencies.metrics.runAccepted(run.kind);
+    return {
+      runId: run.id,
+      sessionId: session.id,
+      kind: run.kind,
+      status: run.status,
+      replayed: false,
+    };
+  }
+
+  private async auditRefusal({
+    error,
+    userId,
+    sessionId,
+    runId,
+    now,
+  }: {
+    error: AgentError;
+    userId: string;
+    sessionId: string;
+    runId: string;
+    now: Date;
+  }): Promise<void> {
+    await this.dependencies.store.audit([
+      {
+        actor: userId,
+        action: "tool_call.correlation_error",
+        sessionId,
+        runId,
+        errorCode: error.code,
+        payload: { ...error.details, message: error.message, checked_by: "api" },
+        occurredAt: now,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,81 @@
+import { isRunErrorCode } from "../domain/errors.js";
+import { isTerminalRunStatus } from "../domain/run-status.js";
+import type { RunJob } from "./ports/run-job.js";
+import type { RunView } from "./ports/run-store.js";
+import { RunExecution, type RunExecutorDependencies } from "./run-execution.js";
+import { type RunEnding, terminalEvents } from "./run-outcome.js";
+
+/**
+ * What the worker calls for each job. Runs that already ended only get their terminal event
+ * re-published if a crash lost it; everything else is one `RunExecution`.
+ */
+export class RunExecutor {
+  constructor(private readonly dependencies: RunExecutorDependencies) {}
+
+  async execute(
+    job: RunJob,
+    context: { shutdown: AbortSignal; finalAttempt: boolean },
+  ): Promise<void> {
+    const { store, logger } = this.dependencies;
+    const run = await store.findRun(job.runId);
+    if (!run) {
+      logger.warn({ runId: job.runId }, "job for an unknown run: nothing to do");
+      return;
+    }
+    if (isTerminalRunStatus(run.status) || run.status === "interrupted") {
+      await this.republishEnding(run);
+      return;
+    }
+    const session = await store.findSession(run.sessionId);
+    if (!session || session.activeRunId !== run.id) {
+      logger.error(
+        { runId: run.id, sessionId: run.sessionId },
+        "run does not hold its session; failing it",
+      );
+      await this.failUnclaimed(run);
+      return;
+    }
+    await new RunExecution(this.dependencies, run, session, job).execute(context);
+  }
+
+  /** The run ended in Postgres but its terminal event may not have reached the stream. */
+  private async republishEnding(run: RunView): Promise<void> {
+    const { events, store, settings } = this.dependencies;
+    const stored = await events.readAll(run.id);
+    if (stored.at(-1)?.terminal) return;
+    const session = await store.findSession(run.sessionId);
+    if (!session) return;
+    await events.closeOpen(run.id);
+    const ending: RunEnding =
+      run.status === "succeeded"
+        ? { type: "completed" }
+        : run.status === "interrupted"
+          ? { type: "paused" }
+          : run.status === "cancelled"
+            ? { type: "cancelled" }
+            : {
+                type: "failed",
+                code: isRunErrorCode(run.errorCode) ? run.errorCode : "INTERNAL",
+                message: run.errorMessage ?? "The run failed",
+              };
+    const terminal = await terminalEvents({
+      ending,
+      threadId: session.id,
+      runId: run.id,
+      snapshot: session.snapshot,
+      usage: [],
+      messages: () => store.history({ sessionId: session.id, limit: Number.MAX_SAFE_INTEGER }),
+      legacyInterruptEvent: settings.legacyInterruptEvent,
+    });
+    await events.append(run.id, terminal);
+    await events.expireAfterFinish(run.id);
+  }
+
+  private async failUnclaimed(run: RunView): Promise<void> {
+    const { events, store, clock } = this.dependencies;
+    const message = "The run no longer holds its session";
+    await store.failRun({ runId: run.id, code: "INTERNAL", message, now: clock() });
+    await events.append(run.id, [{ type: "run-error", code: "INTERNAL", message }]);
+    await events.expireAfterFinish(run.id);
+  }
+}

@@ -1,0 +1,41 @@
+import type { ResumeEntry } from "@ag-ui/core";
+import type { ChatMessage } from "./ports/chat-message.js";
+import type { ClientToolInput } from "./ports/run-job.js";
+
+/** A user turn as the api received it (an AG-UI `RunAgentInput`, already validated). */
+export interface RunRequest {
+  threadId: string;
+  runId: string;
+  /** The client's full history (HttpAgent sends all of it every time). */
+  messages: ChatMessage[];
+  tools: ClientToolInput[];
+  state?: Record<string, unknown>;
+  /** `forwardedProps.agent`: which workflow a new thread runs. */
+  workflow?: string;
+  resume?: ResumeEntry[];
+}
+
+/** `POST /runs/{runId}/resume`: answers to the calls an interrupted run is waiting for. */
+export interface ResumeRequest {
+  parentRunId: string;
+  /** Id of the resume run; minted when absent. */
+  runId?: string;
+  toolResults: { tool_call_id: string; content: string; error?: string }[];
+  approvals: {
+    tool_call_id: string;
+    approved: boolean;
+    edited_args?: Record<string, unknown>;
+    reason?: string;
+  }[];
+  resume?: ResumeEntry[];
+}
+
+/** What the api answers once a run is accepted (or a replay found). */
+export interface RunAcceptance {
+  runId: string;
+  sessionId: string;
+  kind: "run" | "resume";
+  status: string;
+  /** The run id was known already: this answer describes the existing run. */
+  replayed: boolean;
+}

@@ -1,0 +1,67 @@
+import { RequestError, ToolNameConflictError } from "../domain/errors.js";
+import { newMessages, planAdmission } from "./admission-plan.js";
+import type { AgentCatalog } from "./ports/agent-catalog.js";
+import type { Clock } from "./ports/clock.js";
+import type { ClientToolInput } from "./ports/run-job.js";
+import type { RunAdmissions } from "./run-admissions.js";
+import type { RunAcceptance, RunRequest } from "./run-request.js";
+
+/**
+ * `POST /runs`: a user turn, or the resume of a paused run when the turn carries the
+ * answers (tool messages for frontend calls, `resume` entries for approvals).
+ */
+export class RunService {
+  constructor(
+    private readonly dependencies: {
+      admissions: RunAdmissions;
+      catalog: AgentCatalog;
+      clock: Clock;
+    },
+  ) {}
+
+  async enqueueRun({
+    userId,
+    request,
+    idempotencyKey,
+  }: {
+    userId: string;
+    request: RunRequest;
+    idempotencyKey?: string;
+  }): Promise<RunAcceptance> {
+    const { admissions, catalog, clock } = this.dependencies;
+    const workflow = request.workflow ?? (await catalog.defaultWorkflow());
+    if (!(await catalog.hasWorkflow(workflow))) {
+      throw new RequestError({
+        code: "VALIDATION_ERROR",
+        message: `Unknown workflow "${workflow}" in forwardedProps.agent`,
+        details: { field: "forwardedProps.agent" },
+      });
+    }
+    await assertNoConflicts(request.tools, catalog);
+    return admissions.admit({
+      userId,
+      runId: request.runId,
+      sessionId: request.threadId,
+      workflow,
+      clientTools: request.tools,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(request.state && Object.keys(request.state).length > 0 ? { state: request.state } : {}),
+      plan: (session) =>
+        planAdmission({
+          session,
+          messages: newMessages(session, request.messages),
+          ...(request.resume ? { resume: request.resume } : {}),
+          now: clock(),
+        }),
+    });
+  }
+}
+
+/** A client tool may never shadow a backend tool (TOOL_NAME_CONFLICT). */
+export async function assertNoConflicts(tools: readonly ClientToolInput[], catalog: AgentCatalog) {
+  const backend = await catalog.backendToolNames();
+  const conflicts = [...new Set(tools.map((tool) => tool.name))]
+    .filter((name) => backend.has(name))
+    .sort();
+  if (conflicts.length > 0) throw new ToolNameConflictError({ toolNames: conflicts });
+}
