@@ -24,11 +24,9 @@ const postgresUrl = z
   .refine((value) => /^postgres(ql)?:\/\/[^/]*\/?[^/]*$/.test(value) && URL.canParse(value), {
     message: "must be a postgres:// or postgresql:// URL",
   });
-const redisUrl = z
-  .string()
-  .refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), {
-    message: "must be a redis:// or rediss:// URL",
-  });
+const redisUrl = z.string().refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), {
+  message: "must be a redis:// or rediss:// URL",
+});
 
 const providerMap = <T extends z.ZodType>(value: T) =>
   z
@@ -146,6 +144,12 @@ export const SettingsSchema = z.object({
       stalled_interval_ms: 30_000,
       shutdown_grace_ms: 10_000,
     }),
+  worker: z
+    .object({
+      /** Port of the worker's own /metrics and /healthz (role `worker`); 0 disables it. @defaultValue 9464 */
+      metrics_port: port.default(9464),
+    })
+    .default({ metrics_port: 9464 }),
   runtime: z
     .object({
       /** Directory holding agents.yaml, tasks.yaml, workflow.yaml, tools.yaml, models.yaml. */
@@ -236,7 +240,9 @@ export function loadSettings(
 function authProblems(settings: Settings): { variable: string; message: string }[] {
   const { auth } = settings;
   if (auth.disabled && settings.env === "production") {
-    return [{ variable: variableName(["auth", "disabled"]), message: "cannot be true in production" }];
+    return [
+      { variable: variableName(["auth", "disabled"]), message: "cannot be true in production" },
+    ];
   }
   return [];
 }
@@ -265,7 +271,10 @@ export function redactSettings(settings: Settings): Record<string, unknown> {
     if (Array.isArray(value)) return value.map((item, index) => visit(item, `${path}.${index}`));
     if (typeof value === "object" && value !== null) {
       return Object.fromEntries(
-        Object.entries(value).map(([key, item]) => [key, visit(item, path ? `${path}.${key}` : key)]),
+        Object.entries(value).map(([key, item]) => [
+          key,
+          visit(item, path ? `${path}.${key}` : key),
+        ]),
       );
     }
     return value;

@@ -1,0 +1,79 @@
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { Registry } from "prom-client";
+import type { AuthOptions } from "./v1/agent/dependencies.js";
+import type { AgentApiServices } from "./v1/agent/service.js";
+import { v1Router } from "./v1/router.js";
+
+export interface ApiServerOptions {
+  services: AgentApiServices;
+  auth: AuthOptions;
+  bodyLimitBytes: number;
+  logger: FastifyBaseLogger;
+  metrics: Registry;
+  /** Readiness probe: resolves when Postgres and Redis answer, throws otherwise. */
+  checkReadiness: () => Promise<Record<string, "ok">>;
+}
+
+/**
+ * The api process's HTTP app (built, not listening: `main.ts` listens, tests `inject`).
+ * Routes: /api/v1/agent/*, /healthz, /readyz, /metrics, /docs.
+ */
+export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimitBytes,
+    // Per-request log lines cost more than the hot path itself; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: true,
+    // Long-lived SSE responses must not be cut by the default timeouts.
+    requestTimeout: 0,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "agent-runtime", version: "1.0.0", description: "AG-UI agent backend" },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({ error: { code: "NOT_FOUND", message: `No route ${request.method} ${request.url}` } }),
+  );
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
+  app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      return { status: "ready", checks: await options.checkReadiness() };
+    } catch (error) {
+      return reply.status(503).send({
+        status: "not ready",
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  });
+  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) =>
+    reply.header("content-type", options.metrics.contentType).send(await options.metrics.metrics()),
+  );
+  app.get("/docs", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/docs/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(v1Router, {
+    prefix: "/api/v1",
+    services: options.services,
+    auth: options.auth,
+  });
+  return app;
+}

@@ -1,0 +1,232 @@
+import { inArray, sql } from "drizzle-orm";
+import { Redis } from "ioredis";
+import type { Logger as PinoLogger } from "pino";
+import { CancelService } from "./core/agent/application/cancel-service.js";
+import { ConversationService } from "./core/agent/application/conversation-service.js";
+import { systemClock } from "./core/agent/application/ports/clock.js";
+import { randomIds } from "./core/agent/application/ports/id-generator.js";
+import type { Logger } from "./core/agent/application/ports/logger.js";
+import { ResumeService } from "./core/agent/application/resume-service.js";
+import { RunAdmissions } from "./core/agent/application/run-admissions.js";
+import { RunExecutor } from "./core/agent/application/run-executor.js";
+import { RunService } from "./core/agent/application/run-service.js";
+import { BlockingConnectionPool } from "./core/agent/infrastructure/agui/blocking-connection-pool.js";
+import { RedisRunEventStream } from "./core/agent/infrastructure/agui/redis-run-event-stream.js";
+import { RuntimeConfigCatalog } from "./core/agent/infrastructure/config/runtime-config-catalog.js";
+import { createRuntimeConfigLoader } from "./core/agent/infrastructure/config/runtime-config-loader.js";
+import { defaultStaticConfigDirectory } from "./core/agent/infrastructure/config/static-config-directory.js";
+import { BUILTIN_TOOL_HANDLERS } from "./core/agent/infrastructure/crew/builtin-tool-handlers.js";
+import { CrewRuntime } from "./core/agent/infrastructure/crew/crew-runtime.js";
+import { ToolExecutor } from "./core/agent/infrastructure/crew/tool-executor.js";
+import { callSettings } from "./core/agent/infrastructure/llm/call-settings.js";
+import { defaultModelCodeFor } from "./core/agent/infrastructure/llm/default-model-code.js";
+import { createLlmGateway } from "./core/agent/infrastructure/llm/llm-gateway.js";
+import {
+  connectDatabase,
+  type DatabaseHandle,
+} from "./core/agent/infrastructure/persistence/database.js";
+import { DrizzleSystemAgentRepository } from "./core/agent/infrastructure/persistence/drizzle-system-agent-repository.js";
+import { PostgresConversationQueries } from "./core/agent/infrastructure/persistence/postgres-conversation-queries.js";
+import { PostgresRunStore } from "./core/agent/infrastructure/persistence/postgres-run-store.js";
+import { PostgresToolExecutionLedger } from "./core/agent/infrastructure/persistence/postgres-tool-execution-ledger.js";
+import { listenForSystemAgentChanges } from "./core/agent/infrastructure/persistence/system-agents-listener.js";
+import { BullmqRunQueue } from "./core/agent/infrastructure/queue/bullmq-run-queue.js";
+import { RedisCancelSignals } from "./core/agent/infrastructure/queue/redis-cancel-signals.js";
+import { type RunWorker, startRunWorker } from "./core/agent/infrastructure/queue/run-worker.js";
+import type { Settings } from "./core/config/settings.js";
+import { PrometheusMetrics } from "./core/observability/prometheus-metrics.js";
+import { runs } from "./models/index.js";
+import type { AgentApiServices } from "./v1/agent/service.js";
+
+/**
+ * The one place where adapters are built and wired to the use cases. Each process opens the
+ * shared infrastructure once and takes the parts its role needs.
+ */
+export class CompositionRoot {
+  readonly database: DatabaseHandle;
+  readonly redis: Redis;
+  readonly metrics = new PrometheusMetrics();
+  readonly store: PostgresRunStore;
+  readonly queries: PostgresConversationQueries;
+  readonly events: RedisRunEventStream;
+  readonly queue: BullmqRunQueue;
+  readonly cancels: RedisCancelSignals;
+  readonly catalog: RuntimeConfigCatalog;
+  private readonly blockingPool: BlockingConnectionPool;
+  private readonly configLoader;
+  private readonly closers: (() => Promise<void>)[] = [];
+
+  constructor(
+    readonly settings: Settings,
+    readonly logger: PinoLogger,
+  ) {
+    this.database = connectDatabase({
+      url: settings.database.url,
+      poolMax: settings.database.pool_max,
+    });
+    this.redis = new Redis(settings.redis.url, {
+      maxRetriesPerRequest: null,
+      enableAutoPipelining: true,
+    });
+    this.redis.on("error", (error) => logger.error({ err: error }, "redis connection error"));
+    this.blockingPool = new BlockingConnectionPool(this.redis, 1024);
+    this.store = new PostgresRunStore(this.database.db);
+    this.queries = new PostgresConversationQueries(this.database.db);
+    this.events = new RedisRunEventStream({
+      redis: this.redis,
+      blockingPool: this.blockingPool,
+      keyPrefix: settings.redis.key_prefix,
+      maxLength: settings.events.max_len,
+      retentionSeconds: settings.events.retention_seconds,
+      heartbeatMs: settings.events.heartbeat_ms,
+    });
+    const queueConnection = new Redis(settings.redis.url, { maxRetriesPerRequest: null });
+    queueConnection.on("error", (error) => logger.error({ err: error }, "redis connection error"));
+    this.queue = new BullmqRunQueue({
+      connection: queueConnection,
+      prefix: settings.redis.key_prefix,
+      settings: settings.queue,
+    });
+    this.closers.push(async () => {
+      await queueConnection.quit().catch(() => {});
+    });
+    this.cancels = new RedisCancelSignals(this.redis, settings.redis.key_prefix);
+    const systemAgents = new DrizzleSystemAgentRepository(this.database.db);
+    this.configLoader = createRuntimeConfigLoader({
+      staticDirectory: settings.runtime.config_dir ?? defaultStaticConfigDirectory(),
+      listSystemAgents: () => systemAgents.listEnabled(),
+      logger,
+    });
+    this.catalog = new RuntimeConfigCatalog(this.configLoader, defaultModelCodeFor(settings));
+    this.metrics.addScrapeGauges({
+      queueDepth: () => this.queue.depth(),
+      activeRuns: () => this.activeRunCounts(),
+    });
+  }
+
+  /** Loads the agent configuration (failing fast on a bad config) and follows system_agents changes. */
+  async loadConfiguration(): Promise<void> {
+    await this.configLoader.get();
+    const listener = await listenForSystemAgentChanges({
+      url: this.settings.database.url,
+      onChange: () => {
+        this.logger.info({}, "system_agents changed: reloading the agent configuration");
+        this.configLoader.invalidate();
+      },
+      onError: (error) => this.logger.warn({ err: error }, "system_agents listener error"),
+    });
+    this.closers.push(() => listener.close());
+  }
+
+  apiServices(): AgentApiServices {
+    const admissions = new RunAdmissions({
+      store: this.store,
+      queue: this.queue,
+      events: this.events,
+      clock: systemClock,
+      logger: this.applicationLogger(),
+      metrics: this.metrics,
+    });
+    return {
+      runs: new RunService({ admissions, catalog: this.catalog, clock: systemClock }),
+      resumes: new ResumeService({
+        admissions,
+        queries: this.queries,
+        clock: systemClock,
+        ids: randomIds,
+      }),
+      cancels: new CancelService({
+        store: this.store,
+        queries: this.queries,
+        cancels: this.cancels,
+        clock: systemClock,
+      }),
+      conversations: new ConversationService({
+        queries: this.queries,
+        events: this.events,
+        catalog: this.catalog,
+        clock: systemClock,
+      }),
+    };
+  }
+
+  async startWorker(): Promise<RunWorker> {
+    await this.cancels.listen();
+    const gateway = createLlmGateway({
+      settings: this.settings,
+      models: (await this.configLoader.get()).models,
+      ids: randomIds,
+      clock: systemClock,
+      logger: {
+        info: (message) => this.logger.info(message),
+        warn: (message) => this.logger.warn(message),
+      },
+    });
+    const crew = new CrewRuntime({
+      config: this.configLoader,
+      gateway,
+      tools: new ToolExecutor(
+        BUILTIN_TOOL_HANDLERS,
+        new PostgresToolExecutionLedger(this.database.db),
+      ),
+      ids: randomIds,
+      clock: systemClock,
+      callSettings: callSettings(this.settings),
+      defaultApprovalTtlSeconds: this.settings.runtime.approval_ttl_seconds,
+    });
+    const executor = new RunExecutor({
+      store: this.store,
+      events: this.events,
+      crew,
+      catalog: this.catalog,
+      cancels: this.cancels,
+      clock: systemClock,
+      ids: randomIds,
+      logger: this.applicationLogger(),
+      metrics: this.metrics,
+      settings: {
+        historyLimit: this.settings.runtime.history_limit,
+        legacyInterruptEvent: this.settings.runtime.legacy_interrupt_event,
+      },
+    });
+    return startRunWorker({
+      connection: this.redis,
+      prefix: this.settings.redis.key_prefix,
+      settings: this.settings.queue,
+      executor,
+      logger: this.applicationLogger(),
+    });
+  }
+
+  async checkReadiness(): Promise<Record<string, "ok">> {
+    await this.database.pool.query("select 1");
+    await this.redis.ping();
+    return { postgres: "ok", redis: "ok" };
+  }
+
+  async close(): Promise<void> {
+    await this.cancels.close();
+    await this.queue.close().catch(() => {});
+    for (const close of this.closers.splice(0).reverse()) await close().catch(() => {});
+    await this.blockingPool.close();
+    await this.redis.quit().catch(() => {});
+    await this.database.close().catch(() => {});
+  }
+
+  private async activeRunCounts(): Promise<Record<string, number>> {
+    const rows = await this.database.db
+      .select({ status: runs.status, count: sql<number>`count(*)::int` })
+      .from(runs)
+      .where(inArray(runs.status, ["queued", "running"]))
+      .groupBy(runs.status);
+    return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+  }
+
+  private applicationLogger(): Logger {
+    return {
+      info: (details, message) => this.logger.info(details, message),
+      warn: (details, message) => this.logger.warn(details, message),
+      error: (details, message) => this.logger.error(details, message),
+    };
+  }
+}

@@ -1,0 +1,166 @@
+import { createServer } from "node:http";
+import { SignJWT } from "jose";
+import { buildApiServer } from "./api-server.js";
+import { CompositionRoot } from "./composition-root.js";
+import { migrateDatabase } from "./core/agent/infrastructure/persistence/migrate.js";
+import {
+  authIsConfigured,
+  loadSettings,
+  redactSettings,
+  type Settings,
+  SettingsError,
+} from "./core/config/settings.js";
+import { createLogger } from "./core/observability/logger.js";
+
+/**
+ * `agent-runtime <role>`:
+ * - `api`     HTTP only (validates, records the run, enqueues, streams events);
+ * - `worker`  executes runs from the queue;
+ * - `all`     both in one process (development);
+ * - `migrate` creates the database if needed and applies migrations;
+ * - `start`   the quick start: migrate, then `all`, with a printed example request.
+ */
+const ROLES = ["api", "worker", "all", "migrate", "start"] as const;
+type Role = (typeof ROLES)[number];
+
+async function main(): Promise<void> {
+  const role = process.argv[2] as Role | undefined;
+  if (!role || !ROLES.includes(role)) {
+    process.stderr.write(`usage: agent-runtime <${ROLES.join("|")}>\n`);
+    process.exit(2);
+  }
+  let settings: Settings;
+  try {
+    settings = loadSettings();
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: settings.log.level, name: `agent-runtime-${role}` });
+  logger.info({ role, settings: redactSettings(settings) }, "starting");
+
+  if (role === "migrate" || role === "start") {
+    const { createdDatabase } = await migrateDatabase(settings.database.url);
+    logger.info({ createdDatabase }, "database migrated");
+    if (role === "migrate") return;
+  }
+
+  let quickStartToken: string | undefined;
+  if (role === "start" && !authIsConfigured(settings) && settings.env !== "production") {
+    const secret = crypto.randomUUID() + crypto.randomUUID();
+    settings = { ...settings, auth: { ...settings.auth, jwt_secret: secret } };
+    quickStartToken = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(settings.auth.dev_user_id)
+      .setIssuedAt()
+      .setExpirationTime("12h")
+      .sign(new TextEncoder().encode(secret));
+  }
+  const runsApi = role === "api" || role === "all" || role === "start";
+  const runsWorker = role === "worker" || role === "all" || role === "start";
+  if (runsApi && !authIsConfigured(settings)) {
+    logger.fatal(
+      {},
+      "auth is not configured: set SOCIAL_AUTH__JWT_SECRET or SOCIAL_AUTH__JWKS_URL (or SOCIAL_AUTH__DISABLED=true in development)",
+    );
+    process.exit(78);
+  }
+
+  const root = new CompositionRoot(settings, logger);
+  await root.loadConfiguration();
+  const stops: (() => Promise<void>)[] = [];
+
+  if (runsWorker) {
+    const worker = await root.startWorker();
+    stops.push(() => worker.close());
+    if (role === "worker" && settings.worker.metrics_port > 0) {
+      const server = createServer((request, response) => {
+        if (request.url === "/metrics") {
+          void root.metrics.registry.metrics().then((body) => {
+            response
+              .writeHead(200, { "content-type": root.metrics.registry.contentType })
+              .end(body);
+          });
+        } else if (request.url === "/healthz") response.writeHead(200).end('{"status":"ok"}');
+        else response.writeHead(404).end();
+      });
+      server.listen(settings.worker.metrics_port, settings.http.host);
+      stops.push(() => new Promise((resolve) => server.close(() => resolve())));
+    }
+    logger.info({ concurrency: settings.queue.concurrency }, "worker ready");
+  }
+
+  if (runsApi) {
+    const app = await buildApiServer({
+      services: root.apiServices(),
+      auth: {
+        ...(settings.auth.jwt_secret ? { jwtSecret: settings.auth.jwt_secret } : {}),
+        ...(settings.auth.jwks_url ? { jwksUrl: settings.auth.jwks_url } : {}),
+        ...(settings.auth.issuer ? { issuer: settings.auth.issuer } : {}),
+        ...(settings.auth.audience ? { audience: settings.auth.audience } : {}),
+        disabled: settings.auth.disabled,
+        devUserId: settings.auth.dev_user_id,
+      },
+      bodyLimitBytes: settings.http.body_limit_bytes,
+      logger,
+      metrics: root.metrics.registry,
+      checkReadiness: () => root.checkReadiness(),
+    });
+    const address = await app.listen({ host: settings.http.host, port: settings.http.port });
+    stops.unshift(() => app.close());
+    logger.info({ address }, "api ready");
+    if (role === "start")
+      printQuickStart({ address, token: quickStartToken, disabled: settings.auth.disabled });
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    for (const close of stops)
+      await close().catch((error: unknown) => logger.error({ err: error }, "stop failed"));
+    await root.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+function printQuickStart({
+  address,
+  token,
+  disabled,
+}: {
+  address: string;
+  token: string | undefined;
+  disabled: boolean;
+}) {
+  const lines = [
+    "",
+    `agent-runtime is ready at ${address}`,
+    `  OpenAPI: ${address}/docs   readiness: ${address}/readyz   metrics: ${address}/metrics`,
+    ...(token
+      ? ["  No auth is configured, so this process signed a throwaway dev token (valid 12 h)."]
+      : []),
+    "",
+    "Try a run (its AG-UI events stream back as SSE):",
+    "",
+    `curl -N ${address}/api/v1/agent/runs \\`,
+    ...(disabled ? [] : [`  -H "Authorization: Bearer ${token ?? "<your JWT>"}" \\`]),
+    '  -H "Content-Type: application/json" -H "Accept: text/event-stream" \\',
+    `  -d '{"threadId":"thread-1","runId":"run-'$(date +%s)'","messages":[{"id":"m-'$(date +%s)'","role":"user","content":"What time is it?"}],"tools":[],"context":[],"forwardedProps":{}}'`,
+    "",
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { StoredRunEvent } from "../../core/agent/application/ports/run-event-stream.js";
+
+/**
+ * Writes a run's events as SSE (LF framing, `id:` = stream entry id, `: ping` heartbeats)
+ * until the terminal event, or until the client goes away; a disconnect never stops the run.
+ */
+export async function streamRunEvents({
+  request,
+  reply,
+  status,
+  open,
+}: {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  status: number;
+  open: (input: { signal: AbortSignal; onIdle: () => void }) => AsyncIterable<StoredRunEvent>;
+}): Promise<void> {
+  const disconnected = new AbortController();
+  const response = reply.raw;
+  response.on("close", () => disconnected.abort());
+  reply.hijack();
+  response.writeHead(status, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache, no-transform",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+  });
+  response.flushHeaders();
+  const write = async (chunk: string) => {
+    if (!response.write(chunk) && !disconnected.signal.aborted) {
+      await new Promise<void>((resolve) => {
+        response.once("drain", resolve);
+        disconnected.signal.addEventListener("abort", () => resolve(), { once: true });
+      });
+    }
+  };
+  try {
+    const events = open({ signal: disconnected.signal, onIdle: () => void write(": ping\n\n") });
+    for await (const event of events) {
+      await write(`id: ${event.id}\ndata: ${event.data}\n\n`);
+    }
+  } catch (error) {
+    if (!disconnected.signal.aborted) request.log.error({ err: error }, "event stream failed");
+  } finally {
+    response.end();
+  }
+}
+
+export function wantsEventStream(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? "").includes("text/event-stream");
+}
