@@ -150,8 +150,8 @@ export class CompositionRoot {
     };
   }
 
-  async startWorker(): Promise<RunWorker> {
-    await this.cancels.listen();
+  /** The use case the worker runs per job (also driven directly by tests). */
+  async runExecutor(): Promise<RunExecutor> {
     const gateway = createLlmGateway({
       settings: this.settings,
       models: (await this.configLoader.get()).models,
@@ -174,7 +174,7 @@ export class CompositionRoot {
       callSettings: callSettings(this.settings),
       defaultApprovalTtlSeconds: this.settings.runtime.approval_ttl_seconds,
     });
-    const executor = new RunExecutor({
+    return new RunExecutor({
       store: this.store,
       events: this.events,
       crew,
@@ -189,11 +189,15 @@ export class CompositionRoot {
         legacyInterruptEvent: this.settings.runtime.legacy_interrupt_event,
       },
     });
+  }
+
+  async startWorker(): Promise<RunWorker> {
+    await this.cancels.listen();
     return startRunWorker({
       connection: this.redis,
       prefix: this.settings.redis.key_prefix,
       settings: this.settings.queue,
-      executor,
+      executor: await this.runExecutor(),
       logger: this.applicationLogger(),
     });
   }

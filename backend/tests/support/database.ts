@@ -7,7 +7,11 @@ import {
 
 /** A pool on the run's throwaway database; close it in afterAll. */
 export function connectTestDatabase(poolMax = 10): DatabaseHandle {
-  return connectDatabase({ url: inject("databaseUrl"), poolMax, applicationName: "agent-runtime-test" });
+  return connectDatabase({
+    url: inject("databaseUrl"),
+    poolMax,
+    applicationName: "agent-runtime-test",
+  });
 }
 
 /** Ids unique across the whole run, so tests sharing a database never collide. */

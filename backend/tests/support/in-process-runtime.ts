@@ -1,0 +1,70 @@
+import type { FastifyInstance } from "fastify";
+import pino from "pino";
+import { buildApiServer } from "../../src/api-server.js";
+import { CompositionRoot } from "../../src/composition-root.js";
+import type { RunExecutor } from "../../src/core/agent/application/run-executor.js";
+import { parseRunJob } from "../../src/core/agent/infrastructure/queue/job-catalog.js";
+import type { Settings } from "../../src/core/config/settings.js";
+import { testSettings } from "./test-settings.js";
+
+/**
+ * The whole service in the test process, on the real Postgres and Redis: the api app (for
+ * `app.inject`) and the run executor. No BullMQ worker runs unless `startWorker()` is
+ * called: `executeJob(runId)` takes the queued job and executes it right here, so a test
+ * controls exactly when a run happens.
+ */
+export class InProcessRuntime {
+  private executor: RunExecutor | undefined;
+  private stopWorker: (() => Promise<void>) | undefined;
+
+  private constructor(
+    readonly settings: Settings,
+    readonly root: CompositionRoot,
+    readonly app: FastifyInstance,
+  ) {}
+
+  static async start(extraEnvironment: Record<string, string> = {}): Promise<InProcessRuntime> {
+    const settings = testSettings(extraEnvironment);
+    const logger = pino({ level: settings.log.level });
+    const root = new CompositionRoot(settings, logger);
+    await root.loadConfiguration();
+    const app = await buildApiServer({
+      services: root.apiServices(),
+      auth: {
+        jwtSecret: settings.auth.jwt_secret as string,
+        disabled: false,
+        devUserId: "dev-user",
+      },
+      bodyLimitBytes: settings.http.body_limit_bytes,
+      logger,
+      metrics: root.metrics.registry,
+      checkReadiness: () => root.checkReadiness(),
+    });
+    await app.ready();
+    return new InProcessRuntime(settings, root, app);
+  }
+
+  /** Executes the queued job of `runId` in this process, as a worker would. */
+  async executeJob(runId: string, { finalAttempt = true } = {}): Promise<void> {
+    const job = await this.root.queue.queue.getJob(runId);
+    if (!job) throw new Error(`no queued job for run ${runId}`);
+    this.executor ??= await this.root.runExecutor();
+    await this.root.cancels.listen();
+    await this.executor.execute(parseRunJob(job.data), {
+      shutdown: new AbortController().signal,
+      finalAttempt,
+    });
+  }
+
+  /** Starts a real BullMQ worker in this process. */
+  async startWorker(): Promise<void> {
+    const worker = await this.root.startWorker();
+    this.stopWorker = () => worker.close();
+  }
+
+  async close(): Promise<void> {
+    await this.stopWorker?.();
+    await this.app.close();
+    await this.root.close();
+  }
+}
