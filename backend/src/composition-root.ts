@@ -70,7 +70,7 @@ export class CompositionRoot {
     });
     this.redis.on("error", (error) => logger.error({ err: error }, "redis connection error"));
     this.blockingPool = new BlockingConnectionPool(this.redis, 1024);
-    this.store = new PostgresRunStore(this.database.db);
+    this.store = new PostgresRunStore(this.database);
     this.queries = new PostgresConversationQueries(this.database.db);
     this.events = new RedisRunEventStream({
       redis: this.redis,
@@ -80,15 +80,12 @@ export class CompositionRoot {
       retentionSeconds: settings.events.retention_seconds,
       heartbeatMs: settings.events.heartbeat_ms,
     });
-    const queueConnection = new Redis(settings.redis.url, { maxRetriesPerRequest: null });
-    queueConnection.on("error", (error) => logger.error({ err: error }, "redis connection error"));
+    // The queue shares the command connection with the event stream on purpose: RUN_STARTED
+    // and the job go out on one socket, in that order, in one round trip (RunAdmissions).
     this.queue = new BullmqRunQueue({
-      connection: queueConnection,
+      connection: this.redis,
       prefix: settings.redis.key_prefix,
       settings: settings.queue,
-    });
-    this.closers.push(async () => {
-      await queueConnection.quit().catch(() => {});
     });
     this.cancels = new RedisCancelSignals(this.redis, settings.redis.key_prefix);
     const systemAgents = new DrizzleSystemAgentRepository(this.database.db);

@@ -70,7 +70,7 @@ export class ConversationService {
     after?: string;
     signal: AbortSignal;
     onIdle?: () => void;
-  }): AsyncIterable<StoredRunEvent> {
+  }): AsyncIterable<StoredRunEvent[]> {
     return this.dependencies.events.follow(input);
   }
 

@@ -85,7 +85,9 @@ export class RunAdmissions {
       };
     }
     try {
-      await events.append(run.id, [
+      // RUN_STARTED is issued before the job and both travel on one connection, so the worker's
+      // first event always follows it; awaiting them together saves a round trip.
+      const started = events.append(run.id, [
         {
           type: "run-start",
           threadId: session.id,
@@ -93,7 +95,7 @@ export class RunAdmissions {
           ...(run.parentRunId ? { parentRunId: run.parentRunId } : {}),
         },
       ]);
-      await queue.enqueue(job);
+      await Promise.all([started, queue.enqueue(job)]);
     } catch (error) {
       this.dependencies.logger.error(
         { runId: run.id, err: error },

@@ -5,7 +5,7 @@ import {
   ToolCorrelationError,
   VersionConflictError,
 } from "../domain/errors.js";
-import { isTerminalRunStatus } from "../domain/run-status.js";
+import type { SessionStatus } from "../domain/run-status.js";
 import {
   addUsage,
   continueRun,
@@ -18,6 +18,7 @@ import { applyResume, PendingToolStore } from "../domain/tool-correlation.js";
 import { LlmCallBuffer } from "./llm-call-buffer.js";
 import type { AgentCatalog } from "./ports/agent-catalog.js";
 import type { CancelSignals } from "./ports/cancel-signals.js";
+import type { ChatMessage } from "./ports/chat-message.js";
 import type { Clock } from "./ports/clock.js";
 import type { CrewRunner, CrewStep } from "./ports/crew-runner.js";
 import type { IdGenerator } from "./ports/id-generator.js";
@@ -27,6 +28,7 @@ import type { RunJob } from "./ports/run-job.js";
 import type { RunMetrics } from "./ports/run-metrics.js";
 import type {
   AuditRecord,
+  Checkpoint,
   NewChatMessage,
   RunStore,
   RunView,
@@ -68,9 +70,11 @@ export class RunExecution {
   private version: number;
   private readonly publisher: RunEventPublisher;
   private readonly calls: LlmCallBuffer;
-  private readonly audit: AuditRecord[] = [];
-  /** Messages the ending writes (refusals for calls that expired during this attempt). */
-  private readonly endingMessages: NewChatMessage[] = [];
+  /**
+   * What the next write must include: the start of the run (the client's messages, the
+   * decisions' audit rows) and deferrable crew steps, so a simple run is one transaction.
+   */
+  private pending: PendingWrite = emptyWrite();
   private started = false;
 
   constructor(
@@ -97,14 +101,17 @@ export class RunExecution {
     const signal = AbortSignal.any([watch.signal, shutdown]);
     try {
       // A crashed attempt may have left messages, tool calls or a step open in the stream.
-      if (this.run.status === "running") await events.closeOpen(this.run.id);
-      if (this.run.cancelRequested)
+      if (this.run.attempts > 1) await events.closeOpen(this.run.id);
+      if (this.run.cancelRequested) {
+        // The user's turn is kept even though no agent answered it.
+        this.pending.messages.push(
+          ...this.job.messages.filter((message) => message.role === "user"),
+        );
+        this.pending.messagesMayExist = true;
         throw new CancelledError({ message: "The run was cancelled before it started" });
+      }
       await this.start();
-      const history = await this.dependencies.store.history({
-        sessionId: this.session.id,
-        limit: this.dependencies.settings.historyLimit,
-      });
+      const history = await this.history();
       const result = await this.dependencies.crew.run({
         runId: this.run.id,
         sessionId: this.session.id,
@@ -138,7 +145,7 @@ export class RunExecution {
 
   /** The start checkpoint: the user's turn (or the resume's decisions) and the new cursor. */
   private async start(): Promise<void> {
-    const { clock, catalog, store } = this.dependencies;
+    const { clock, catalog } = this.dependencies;
     const now = clock();
     let snapshot = this.snapshot;
     let audit: AuditRecord[] = [];
@@ -181,26 +188,29 @@ export class RunExecution {
         throw error;
       }
     }
-    this.version = await store.checkpoint({
-      sessionId: this.session.id,
-      runId: this.run.id,
-      expectedVersion: this.version,
-      snapshot,
-      sessionStatus: "running",
-      messages: this.job.messages,
-      messagesMayExist: true,
-      audit,
-      runStarted: true,
-      now,
-    });
+    this.pending.messages.push(...this.job.messages);
+    this.pending.messagesMayExist = this.job.messages.length > 0;
+    this.pending.audit.push(...audit);
+    this.pending.sessionStatus = "running";
     this.snapshot = snapshot;
     this.started = true;
+  }
+
+  /** The conversation so far: what is stored plus this run's new client messages. */
+  private async history(): Promise<ChatMessage[]> {
+    if (this.session.messageCount === 0) return [...this.job.messages];
+    const stored = await this.dependencies.store.history({
+      sessionId: this.session.id,
+      limit: this.dependencies.settings.historyLimit,
+    });
+    const known = new Set(stored.map((message) => message.id));
+    return [...stored, ...this.job.messages.filter((message) => !known.has(message.id))];
   }
 
   /** Audits a refused resume; expired calls become EXPIRED and get their refusal message. */
   private noteCorrelationError(error: ToolCorrelationError, now: Date): void {
     const toolCallIds = (error.details?.tool_call_ids as string[] | undefined) ?? [];
-    this.audit.push({
+    this.pending.audit.push({
       actor: this.run.userId,
       action: "tool_call.correlation_error",
       sessionId: this.session.id,
@@ -212,7 +222,7 @@ export class RunExecution {
     if (error.code !== "INTERRUPT_EXPIRED") return;
     const store = PendingToolStore.fromSnapshot(this.snapshot);
     for (const call of store.expire(now)) {
-      this.audit.push({
+      this.pending.audit.push({
         actor: "system",
         action: "tool_call.expired",
         sessionId: this.session.id,
@@ -222,7 +232,7 @@ export class RunExecution {
         occurredAt: now,
       });
       const refusal = refusalResult(call);
-      this.endingMessages.push({
+      this.pending.messages.push({
         id: this.dependencies.ids(),
         role: "tool",
         toolCallId: call.tool_call_id,
@@ -233,61 +243,63 @@ export class RunExecution {
     this.snapshot = store.toSnapshot(this.snapshot);
   }
 
+  /** A crew step: written now, or held and merged into the next write when deferrable. */
   private async checkpoint(step: CrewStep): Promise<StateSnapshot> {
+    this.pending.messages.push(...step.messages);
+    this.snapshot = step.snapshot;
+    if (!step.deferrable) await this.write({});
+    return this.snapshot;
+  }
+
+  /** One transaction with everything pending, the LLM calls recorded so far and `extra`. */
+  private async write(extra: Partial<Checkpoint>): Promise<void> {
     const { calls, totals } = this.calls.drain();
-    const snapshot = calls.length > 0 ? addUsage(step.snapshot, totals) : step.snapshot;
+    if (calls.length > 0) this.snapshot = addUsage(this.snapshot, totals);
+    const pending = this.pending;
+    this.pending = emptyWrite();
     const [version] = await Promise.all([
       this.dependencies.store.checkpoint({
         sessionId: this.session.id,
         runId: this.run.id,
         expectedVersion: this.version,
-        snapshot,
-        messages: step.messages,
+        snapshot: this.snapshot,
+        messages: pending.messages,
+        messagesMayExist: pending.messagesMayExist,
         llmCalls: calls,
+        audit: pending.audit,
+        ...(pending.sessionStatus ? { sessionStatus: pending.sessionStatus } : {}),
         now: this.dependencies.clock(),
+        ...extra,
       }),
       this.publisher.flush(),
     ]);
     this.version = version;
-    return snapshot;
   }
 
   /** Stores the ending (releasing the session), then publishes the terminal events. */
   private async end(ending: RunEnding): Promise<void> {
-    const { store, events, clock, settings } = this.dependencies;
+    const { store, events, settings } = this.dependencies;
     this.publisher.closeOpen();
-    const { calls, totals } = this.calls.drain();
-    let snapshot = this.snapshot;
-    if (this.started && snapshot.run?.run_id === this.run.id) {
-      snapshot = setRunStatus(
-        calls.length > 0 ? addUsage(snapshot, totals) : snapshot,
-        runStatusOf(ending),
-      );
+    if (this.started && this.snapshot.run?.run_id === this.run.id) {
+      this.snapshot = setRunStatus(this.snapshot, runStatusOf(ending));
     }
-    this.version = await store.checkpoint({
-      sessionId: this.session.id,
-      runId: this.run.id,
-      expectedVersion: this.version,
-      snapshot,
-      sessionStatus: sessionStatusOf(ending, snapshot),
+    const status = runStatusOf(ending);
+    await this.write({
+      sessionStatus: sessionStatusOf(ending, this.snapshot),
       activeRunId: null,
-      messages: this.endingMessages,
-      llmCalls: calls,
-      audit: this.audit,
-      runStatus: runStatusOf(ending),
+      runStatus: status,
       ...(ending.type === "failed"
         ? { runError: { code: ending.code, message: ending.message } }
         : {}),
       ...(ending.type === "cancelled"
         ? { runError: { code: "CANCELLED", message: "The run was cancelled" } }
         : {}),
-      now: clock(),
     });
     const terminal = await terminalEvents({
       ending,
       threadId: this.session.id,
       runId: this.run.id,
-      snapshot,
+      snapshot: this.snapshot,
       usage: this.calls.usage.toAgUiUsage(),
       messages: () => store.history({ sessionId: this.session.id, limit: Number.MAX_SAFE_INTEGER }),
       legacyInterruptEvent: settings.legacyInterruptEvent,
@@ -295,8 +307,19 @@ export class RunExecution {
     for (const event of terminal) this.publisher.emit(event);
     await this.publisher.flush();
     await events.expireAfterFinish(this.run.id);
-    this.dependencies.metrics.runEnded(runStatusOf(ending));
+    this.dependencies.metrics.runEnded(status);
   }
+}
+
+interface PendingWrite {
+  messages: NewChatMessage[];
+  messagesMayExist: boolean;
+  audit: AuditRecord[];
+  sessionStatus?: SessionStatus;
+}
+
+function emptyWrite(): PendingWrite {
+  return { messages: [], messagesMayExist: false, audit: [] };
 }
 
 /** How a thrown error ends the run, or undefined when it is worth another attempt. */
@@ -311,5 +334,3 @@ function endingFor(error: unknown): RunEnding | undefined {
     ...(error.details ? { details: error.details } : {}),
   };
 }
-
-export { isTerminalRunStatus };

@@ -1,5 +1,4 @@
 import { isRunErrorCode } from "../domain/errors.js";
-import { isTerminalRunStatus } from "../domain/run-status.js";
 import type { RunJob } from "./ports/run-job.js";
 import type { RunView } from "./ports/run-store.js";
 import { RunExecution, type RunExecutorDependencies } from "./run-execution.js";
@@ -16,18 +15,16 @@ export class RunExecutor {
     job: RunJob,
     context: { shutdown: AbortSignal; finalAttempt: boolean },
   ): Promise<void> {
-    const { store, logger } = this.dependencies;
-    const run = await store.findRun(job.runId);
-    if (!run) {
-      logger.warn({ runId: job.runId }, "job for an unknown run: nothing to do");
+    const { store, logger, clock } = this.dependencies;
+    const loaded = await store.loadForExecution({ runId: job.runId, now: clock() });
+    if (!loaded) {
+      const run = await store.findRun(job.runId);
+      if (run) await this.republishEnding(run);
+      else logger.warn({ runId: job.runId }, "job for an unknown run: nothing to do");
       return;
     }
-    if (isTerminalRunStatus(run.status) || run.status === "interrupted") {
-      await this.republishEnding(run);
-      return;
-    }
-    const session = await store.findSession(run.sessionId);
-    if (!session || session.activeRunId !== run.id) {
+    const { run, session } = loaded;
+    if (session.activeRunId !== run.id) {
       logger.error(
         { runId: run.id, sessionId: run.sessionId },
         "run does not hold its session; failing it",

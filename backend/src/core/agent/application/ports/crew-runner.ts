@@ -8,6 +8,12 @@ import type { NewChatMessage } from "./run-store.js";
 export interface CrewStep {
   snapshot: StateSnapshot;
   messages: NewChatMessage[];
+  /**
+   * The step may be written together with the next checkpoint (or the run's ending) instead
+   * of on its own: nothing with an outside effect happens before then, so a crash only costs
+   * the LLM step again. Set after a stage finishes; never before a tool runs.
+   */
+  deferrable?: boolean;
 }
 
 export interface CrewRunInput {

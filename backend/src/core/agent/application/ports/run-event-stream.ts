@@ -16,16 +16,16 @@ export interface StoredRunEvent {
 export interface RunEventStream {
   append(runId: string, events: readonly RunEvent[]): Promise<void>;
   /**
-   * Yields stored events after `after` (from the start when absent) until the terminal event,
-   * waiting for new ones; ends early when `signal` aborts. `onIdle` is called whenever no event
-   * arrived for the heartbeat interval (the SSE writer sends `: ping`).
+   * Yields stored events after `after` (from the start when absent), in batches as they
+   * arrive, until the terminal event; ends early when `signal` aborts. `onIdle` is called
+   * whenever no event arrived for the heartbeat interval (the SSE writer sends `: ping`).
    */
   follow(input: {
     runId: string;
     after?: string;
     signal: AbortSignal;
     onIdle?: () => void;
-  }): AsyncIterable<StoredRunEvent>;
+  }): AsyncIterable<StoredRunEvent[]>;
   /** Every event stored so far, in order (recovery and tests). */
   readAll(runId: string): Promise<StoredRunEvent[]>;
   /**

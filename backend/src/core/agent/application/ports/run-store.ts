@@ -118,6 +118,14 @@ export interface RunStore {
   /** Creates the session on first use, then the run, and claims the session for it. */
   admit(request: AdmissionRequest, check: AdmissionCheck): Promise<Admission>;
   findRun(runId: string): Promise<RunView | undefined>;
+  /**
+   * A worker's pick-up, in one round trip: marks a queued or running run `running` (attempts
+   * + 1) and returns it with its session; undefined when the run is not queued or running.
+   */
+  loadForExecution(input: {
+    runId: string;
+    now: Date;
+  }): Promise<{ run: RunView; session: SessionView } | undefined>;
   findSession(sessionId: string): Promise<SessionView | undefined>;
   /** Writes one checkpoint in one transaction; returns the session's new version. */
   checkpoint(checkpoint: Checkpoint): Promise<number>;

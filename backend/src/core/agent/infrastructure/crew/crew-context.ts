@@ -28,10 +28,11 @@ export interface CrewRunState {
 /** Persists a step and continues from the stored snapshot (which carries the usage totals). */
 export async function checkpointStep(
   state: CrewRunState,
-  step: { snapshot: StateSnapshot; messages: ChatMessage[]; stage?: string },
+  step: { snapshot: StateSnapshot; messages: ChatMessage[]; stage?: string; deferrable?: boolean },
 ): Promise<void> {
   state.snapshot = await state.input.checkpoint({
     snapshot: step.snapshot,
+    ...(step.deferrable ? { deferrable: true } : {}),
     messages: step.messages.map((message) => ({
       ...message,
       ...(step.stage ? { stage: step.stage } : {}),

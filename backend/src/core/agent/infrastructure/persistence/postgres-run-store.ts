@@ -1,10 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
-import { runs, sessions } from "../../../../models/index.js";
+import { sessions } from "../../../../models/index.js";
 import type { ChatMessage } from "../../application/ports/chat-message.js";
 import type { LlmCallRecord } from "../../application/ports/llm-call-record.js";
 import type {
   Admission,
   AdmissionCheck,
+  AdmissionPlan,
   AdmissionRequest,
   AuditRecord,
   Checkpoint,
@@ -13,13 +14,22 @@ import type {
   SessionView,
 } from "../../application/ports/run-store.js";
 import { RequestError, VersionConflictError } from "../../domain/errors.js";
-import type { Database, Transaction } from "./database.js";
+import { StateSnapshot } from "../../domain/state-snapshot.js";
+import type { Database, DatabaseHandle } from "./database.js";
 import { DrizzleAuditLogRepository } from "./drizzle-audit-log-repository.js";
 import { DrizzleLlmCallRepository, type NewLlmCall } from "./drizzle-llm-call-repository.js";
 import { DrizzleMessageRepository } from "./drizzle-message-repository.js";
 import { DrizzleRunRepository } from "./drizzle-run-repository.js";
 import { DrizzleSessionRepository } from "./drizzle-session-repository.js";
-import { toChatMessage, toMessageRow } from "./message-mapping.js";
+import {
+  ADMISSION_READ,
+  checkpointPayload,
+  EXECUTION_LOAD,
+  SESSION_CHANGED,
+  UNIQUE_VIOLATION,
+} from "./hot-path-sql.js";
+import { runViewFromJson, sessionViewFromJson } from "./json-row-views.js";
+import { toChatMessage } from "./message-mapping.js";
 import { toRunView, toSessionView } from "./run-store-views.js";
 
 /** The `RunStore` port on Postgres: every multi-row write is one transaction. */
@@ -30,7 +40,12 @@ export class PostgresRunStore implements RunStore {
   private readonly llmCalls: DrizzleLlmCallRepository;
   private readonly auditLog: DrizzleAuditLogRepository;
 
-  constructor(private readonly db: Database) {
+  private readonly db: Database;
+  private readonly pool: DatabaseHandle["pool"];
+
+  constructor({ db, pool }: Pick<DatabaseHandle, "db" | "pool">) {
+    this.db = db;
+    this.pool = pool;
     this.sessions = new DrizzleSessionRepository(db);
     this.runs = new DrizzleRunRepository(db);
     this.messages = new DrizzleMessageRepository(db);
@@ -38,97 +53,91 @@ export class PostgresRunStore implements RunStore {
     this.auditLog = new DrizzleAuditLogRepository(db);
   }
 
-  admit(request: AdmissionRequest, check: AdmissionCheck): Promise<Admission> {
-    return this.db.transaction(async (transaction) => {
-      const replay = await this.findReplay(request, transaction);
-      if (replay) return replay;
-
-      let row = await this.sessions.lock(request.sessionId, transaction);
-      if (!row) {
-        const { session } = await this.sessions.createOrGet(
-          {
-            id: request.sessionId,
-            userId: request.userId,
-            workflow: request.workflow,
-            now: request.now,
-          },
-          transaction,
-        );
-        row = (await this.sessions.lock(session.id, transaction)) ?? session;
-      }
-      if (row.userId !== request.userId || row.deletedAt !== null) {
+  /**
+   * Optimistic, two round trips: read the session and any run with this id (or idempotency
+   * key), decide in the caller's check, then `agent_admit` writes the run and claims the
+   * session only if the session is unchanged; a lost race reads again.
+   */
+  async admit(request: AdmissionRequest, check: AdmissionCheck): Promise<Admission> {
+    for (let attempt = 1; ; attempt++) {
+      const { rows } = await this.pool.query<{
+        session: JsonRow | null;
+        run: JsonRow | null;
+      }>({
+        name: "agent_admission_read",
+        text: ADMISSION_READ,
+        values: [request.sessionId, request.runId, request.idempotencyKey ?? null],
+      });
+      const read = rows[0];
+      if (read?.run) return replayOf(request, runViewFromJson(read.run), read.session);
+      if (
+        read?.session &&
+        (read.session.user_id !== request.userId || read.session.deleted_at !== null)
+      ) {
         throw new RequestError({
           code: "NOT_FOUND",
           message: `Session ${request.sessionId} not found`,
         });
       }
-      const session = toSessionView(row);
+      const existing = read?.session ? sessionViewFromJson(read.session) : undefined;
+      const session = existing ?? newSessionView(request);
       const plan = check(session);
-
-      const { run } = await this.runs.create(
-        {
-          id: request.runId,
-          sessionId: session.id,
-          userId: request.userId,
-          kind: plan.kind,
-          parentRunId: plan.parentRunId ?? null,
-          workflow: session.workflow,
-          idempotencyKey: request.idempotencyKey ?? null,
-          now: request.now,
-        },
-        transaction,
-      );
-      const [claimed] = await transaction
-        .update(sessions)
-        .set({
-          status: "queued",
-          activeRunId: run.id,
-          version: sql`${sessions.version} + 1`,
-          updatedAt: request.now,
-        })
-        .where(eq(sessions.id, session.id))
-        .returning({ version: sessions.version });
-      return {
-        run: toRunView(run),
-        session: {
-          ...session,
-          status: "queued",
-          activeRunId: run.id,
-          version: claimed?.version ?? session.version + 1,
-        },
-        replayed: false,
-      };
-    });
+      try {
+        const { rows: written } = await this.pool.query<{ version: number }>({
+          name: "agent_admit",
+          text: "select agent_admit($1::jsonb) as version",
+          values: [
+            JSON.stringify({
+              session_id: session.id,
+              user_id: request.userId,
+              workflow: session.workflow,
+              expected_version: existing ? existing.version : null,
+              run_id: request.runId,
+              kind: plan.kind,
+              parent_run_id: plan.parentRunId ?? null,
+              idempotency_key: request.idempotencyKey ?? null,
+              now: request.now.toISOString(),
+            }),
+          ],
+        });
+        return {
+          run: admittedRun({ request, plan, workflow: session.workflow }),
+          session: {
+            ...session,
+            status: "queued",
+            activeRunId: request.runId,
+            version: written[0]?.version ?? session.version + 1,
+          },
+          replayed: false,
+        };
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        // The session changed since it was read, or the same run id raced us: read again.
+        if (
+          (code === SESSION_CHANGED || code === UNIQUE_VIOLATION) &&
+          attempt < MAX_ADMISSION_ATTEMPTS
+        )
+          continue;
+        if (code === SESSION_CHANGED) {
+          throw new VersionConflictError({
+            message: `Session ${request.sessionId} keeps changing; try again`,
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    }
   }
 
-  /** A known run id (or idempotency key) answers with the existing run, never a new one. */
-  private async findReplay(
-    request: AdmissionRequest,
-    transaction: Transaction,
-  ): Promise<Admission | undefined> {
-    const existing =
-      (await this.runs.findById(request.runId, transaction)) ??
-      (request.idempotencyKey
-        ? await this.runs.findByIdempotencyKey(
-            { sessionId: request.sessionId, idempotencyKey: request.idempotencyKey },
-            transaction,
-          )
-        : undefined);
-    if (!existing) return undefined;
-    if (existing.userId !== request.userId || existing.sessionId !== request.sessionId) {
-      throw new RequestError({
-        code: "VALIDATION_ERROR",
-        message: `runId ${request.runId} is already used by another thread; choose a new runId`,
-        details: { field: "runId" },
-      });
-    }
-    const session = await this.sessions.findById(existing.sessionId, transaction);
-    if (!session)
-      throw new RequestError({
-        code: "NOT_FOUND",
-        message: `Session ${request.sessionId} not found`,
-      });
-    return { run: toRunView(existing), session: toSessionView(session), replayed: true };
+  async loadForExecution({ runId, now }: { runId: string; now: Date }) {
+    const { rows } = await this.pool.query<{ run: JsonRow; session: JsonRow | null }>({
+      name: "agent_load_for_execution",
+      text: EXECUTION_LOAD,
+      values: [runId, now.toISOString()],
+    });
+    const row = rows[0];
+    if (!row?.session) return undefined;
+    return { run: runViewFromJson(row.run), session: sessionViewFromJson(row.session) };
   }
 
   async findRun(runId: string): Promise<RunView | undefined> {
@@ -141,77 +150,28 @@ export class PostgresRunStore implements RunStore {
     return row && toSessionView(row);
   }
 
-  checkpoint(checkpoint: Checkpoint): Promise<number> {
-    return this.db.transaction(async (transaction) => {
-      const locked = await this.sessions.lock(checkpoint.sessionId, transaction);
-      if (!locked || locked.version !== checkpoint.expectedVersion) {
+  /** One round trip: `agent_checkpoint` runs the whole transaction server-side. */
+  async checkpoint(checkpoint: Checkpoint): Promise<number> {
+    try {
+      const { rows } = await this.pool.query<{ version: number }>({
+        name: "agent_checkpoint",
+        text: "select agent_checkpoint($1::jsonb) as version",
+        values: [JSON.stringify(checkpointPayload(checkpoint))],
+      });
+      return rows[0]?.version ?? checkpoint.expectedVersion + 1;
+    } catch (error) {
+      if ((error as { code?: string }).code === SESSION_CHANGED) {
         throw new VersionConflictError({
           message: `session ${checkpoint.sessionId} changed since version ${checkpoint.expectedVersion} was read`,
           details: {
             session_id: checkpoint.sessionId,
             expected_version: checkpoint.expectedVersion,
           },
+          cause: error,
         });
       }
-      const inserted = await this.messages.insertAfter(
-        {
-          sessionId: checkpoint.sessionId,
-          runId: checkpoint.runId,
-          messages: (checkpoint.messages ?? []).map(toMessageRow),
-          lastSeq: locked.lastSeq,
-          skipStored: checkpoint.messagesMayExist === true,
-          now: checkpoint.now,
-        },
-        transaction,
-      );
-      await this.llmCalls.insert((checkpoint.llmCalls ?? []).map(toLlmCallRow), transaction);
-      await this.auditLog.append((checkpoint.audit ?? []).map(toAuditEntry), transaction);
-      const [updated] = await transaction
-        .update(sessions)
-        .set({
-          stateSnapshot: checkpoint.snapshot,
-          version: locked.version + 1,
-          updatedAt: checkpoint.now,
-          ...(inserted.length > 0
-            ? {
-                lastSeq: locked.lastSeq + inserted.length,
-                messageCount: locked.messageCount + inserted.length,
-              }
-            : {}),
-          ...(checkpoint.sessionStatus === undefined ? {} : { status: checkpoint.sessionStatus }),
-          ...(checkpoint.activeRunId === undefined ? {} : { activeRunId: checkpoint.activeRunId }),
-        })
-        .where(eq(sessions.id, checkpoint.sessionId))
-        .returning({ version: sessions.version });
-      await this.updateRun(checkpoint, transaction);
-      return updated?.version ?? locked.version + 1;
-    });
-  }
-
-  private async updateRun(checkpoint: Checkpoint, transaction: Transaction): Promise<void> {
-    if (!checkpoint.runStarted && checkpoint.runStatus === undefined) return;
-    const terminal =
-      checkpoint.runStatus === "succeeded" ||
-      checkpoint.runStatus === "failed" ||
-      checkpoint.runStatus === "cancelled" ||
-      checkpoint.runStatus === "interrupted";
-    await transaction
-      .update(runs)
-      .set({
-        ...(checkpoint.runStarted
-          ? {
-              status: "running",
-              attempts: sql`${runs.attempts} + 1`,
-              startedAt: sql`coalesce(${runs.startedAt}, ${checkpoint.now})`,
-            }
-          : {}),
-        ...(checkpoint.runStatus === undefined ? {} : { status: checkpoint.runStatus }),
-        ...(terminal ? { finishedAt: checkpoint.now } : {}),
-        ...(checkpoint.runError
-          ? { errorCode: checkpoint.runError.code, errorMessage: checkpoint.runError.message }
-          : {}),
-      })
-      .where(eq(runs.id, checkpoint.runId));
+      throw error;
+    }
   }
 
   async history({
@@ -285,6 +245,77 @@ export class PostgresRunStore implements RunStore {
     const row = await this.runs.requestCancel({ id: runId, now });
     return row && toRunView(row);
   }
+}
+
+type JsonRow = Record<string, unknown>;
+const MAX_ADMISSION_ATTEMPTS = 5;
+
+/** A known run id answers with the existing run, never a new one. */
+function replayOf(request: AdmissionRequest, run: RunView, session: JsonRow | null): Admission {
+  if (run.userId !== request.userId || run.sessionId !== request.sessionId || !session) {
+    throw new RequestError({
+      code: "VALIDATION_ERROR",
+      message: `runId ${request.runId} is already used by another thread; choose a new runId`,
+      details: { field: "runId" },
+    });
+  }
+  return { run, session: sessionViewFromJson(session), replayed: true };
+}
+
+function emptyUsage() {
+  return {
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedInputTokens: 0,
+    reasoningTokens: 0,
+    costUsd: "0",
+    llmCallCount: 0,
+  };
+}
+
+function newSessionView(request: AdmissionRequest): SessionView {
+  return {
+    id: request.sessionId,
+    userId: request.userId,
+    workflow: request.workflow,
+    status: "idle",
+    activeRunId: null,
+    version: 0,
+    snapshot: StateSnapshot.new(),
+    messageCount: 0,
+    lastSeq: 0,
+    usage: emptyUsage(),
+    createdAt: request.now,
+    updatedAt: request.now,
+  };
+}
+
+function admittedRun({
+  request,
+  plan,
+  workflow,
+}: {
+  request: AdmissionRequest;
+  plan: AdmissionPlan;
+  workflow: string;
+}): RunView {
+  return {
+    id: request.runId,
+    sessionId: request.sessionId,
+    userId: request.userId,
+    kind: plan.kind,
+    parentRunId: plan.parentRunId ?? null,
+    workflow,
+    status: "queued",
+    errorCode: null,
+    errorMessage: null,
+    attempts: 0,
+    cancelRequested: false,
+    usage: emptyUsage(),
+    createdAt: request.now,
+    startedAt: null,
+    finishedAt: null,
+  };
 }
 
 function toAuditEntry(record: AuditRecord) {

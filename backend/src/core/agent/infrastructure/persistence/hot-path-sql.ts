@@ -1,0 +1,74 @@
+import type { Checkpoint } from "../../application/ports/run-store.js";
+import { jsonRowWithExactCost } from "./json-row-views.js";
+import { toMessageRow } from "./message-mapping.js";
+
+/*
+ * The statements on the per-run hot path, each one round trip (named, so Postgres plans them
+ * once per connection). See migrations/0002 for the two functions.
+ */
+
+/** SQLSTATE raised by agent_checkpoint / agent_admit when the session changed since it was read. */
+export const SESSION_CHANGED = "AR001";
+export const UNIQUE_VIOLATION = "23505";
+
+/** The session and any run already known under this run id (or idempotency key). */
+export const ADMISSION_READ = `
+  select
+    (select ${jsonRowWithExactCost("s")} from sessions s where s.id = $1) as session,
+    (select ${jsonRowWithExactCost("r")} from runs r
+       where r.id = $2 or ($3::text is not null and r.session_id = $1 and r.idempotency_key = $3)
+       order by r.id = $2 desc limit 1) as run`;
+
+/** A worker's pick-up: marks the run running and reads it with its session. */
+export const EXECUTION_LOAD = `
+  with picked as (
+    update runs set status = 'running', attempts = attempts + 1,
+                    started_at = coalesce(started_at, $2::timestamptz)
+    where id = $1 and status in ('queued', 'running')
+    returning *)
+  select ${jsonRowWithExactCost("picked")} as run,
+         (select ${jsonRowWithExactCost("s")} from sessions s where s.id = picked.session_id) as session
+  from picked`;
+
+/** The JSON argument of agent_checkpoint. */
+export function checkpointPayload(checkpoint: Checkpoint) {
+  return {
+    session_id: checkpoint.sessionId,
+    run_id: checkpoint.runId,
+    expected_version: checkpoint.expectedVersion,
+    snapshot: checkpoint.snapshot,
+    now: checkpoint.now.toISOString(),
+    messages: (checkpoint.messages ?? []).map((message) => {
+      const row = toMessageRow(message);
+      return {
+        id: row.id,
+        role: row.role,
+        content: row.content ?? null,
+        content_parts: row.contentParts ?? null,
+        tool_calls: row.toolCalls ?? null,
+        tool_call_id: row.toolCallId ?? null,
+        error: row.error ?? null,
+        stage: row.stage ?? null,
+      };
+    }),
+    messages_may_exist: checkpoint.messagesMayExist === true,
+    llm_calls: checkpoint.llmCalls ?? [],
+    audit: (checkpoint.audit ?? []).map((record) => ({
+      actor: record.actor,
+      action: record.action,
+      session_id: record.sessionId ?? null,
+      run_id: record.runId ?? null,
+      tool_call_id: record.toolCallId ?? null,
+      error_code: record.errorCode ?? null,
+      payload: record.payload ?? null,
+      occurred_at: record.occurredAt.toISOString(),
+    })),
+    ...(checkpoint.sessionStatus === undefined ? {} : { session_status: checkpoint.sessionStatus }),
+    ...(checkpoint.activeRunId === undefined ? {} : { active_run_id: checkpoint.activeRunId }),
+    ...(checkpoint.runStarted ? { run_started: true } : {}),
+    ...(checkpoint.runStatus === undefined ? {} : { run_status: checkpoint.runStatus }),
+    ...(checkpoint.runError
+      ? { run_error_code: checkpoint.runError.code, run_error_message: checkpoint.runError.message }
+      : {}),
+  };
+}
