@@ -1,3 +1,4 @@
+import { createSecretKey } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { RequestError } from "../../core/agent/domain/errors.js";
@@ -29,7 +30,10 @@ export function createAuthenticator(
   options: AuthOptions,
 ): (request: FastifyRequest) => Promise<string> {
   if (options.disabled) return async () => options.devUserId;
-  const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
+  // Imported once: building the key per request costs more than the HMAC itself.
+  const secret = options.jwtSecret
+    ? createSecretKey(Buffer.from(options.jwtSecret, "utf8"))
+    : undefined;
   const jwks: JWTVerifyGetKey | undefined = options.jwksUrl
     ? createRemoteJWKSet(new URL(options.jwksUrl))
     : undefined;
@@ -42,10 +46,13 @@ export function createAuthenticator(
     ...(options.issuer ? { issuer: options.issuer } : {}),
     ...(options.audience ? { audience: options.audience } : {}),
   };
+  const verified = new VerifiedTokenCache();
   return async (request) => {
     const header = request.headers.authorization;
     if (!header?.startsWith("Bearer ")) throw unauthorized("Missing bearer token");
     const token = header.slice("Bearer ".length).trim();
+    const known = verified.get(token);
+    if (known) return known;
     try {
       const { payload } = secret
         ? await jwtVerify(token, secret, { ...claims, algorithms: ["HS256"] })
@@ -58,4 +65,37 @@ export function createAuthenticator(
       throw unauthorized("Invalid or expired token");
     }
   };
+}
+
+/**
+ * Tokens verified recently, so a client's repeated requests skip the signature check. An entry
+ * lives at most a minute and never past the token's own expiry; the map is bounded.
+ */
+class VerifiedTokenCache {
+  private readonly entries = new Map<string, { userId: string; until: number }>();
+
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly maxAgeMs = 60_000,
+  ) {}
+
+  get(token: string): string | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.until > Date.now()) return entry.userId;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, userId: string, expiresAtSeconds: number | undefined): void {
+    const until = Math.min(
+      Date.now() + this.maxAgeMs,
+      (expiresAtSeconds ?? Number.POSITIVE_INFINITY) * 1000,
+    );
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(token, { userId, until });
+  }
 }

@@ -82,7 +82,7 @@ export class RedisRunEventStream implements RunEventStream {
     after?: string;
     signal: AbortSignal;
     onIdle?: () => void;
-  }): AsyncIterable<StoredRunEvent> {
+  }): AsyncIterable<StoredRunEvent[]> {
     const key = this.key(runId);
     let cursor = after;
     while (!signal.aborted) {
@@ -113,12 +113,15 @@ export class RedisRunEventStream implements RunEventStream {
         onIdle?.();
         continue;
       }
+      const batch: StoredRunEvent[] = [];
       for (const [id, fields] of reply[0]?.[1] ?? []) {
         const stored = toStored(id, fields);
+        batch.push(stored);
         cursor = id;
-        yield stored;
-        if (stored.terminal) return;
+        if (stored.terminal) break;
       }
+      yield batch;
+      if (batch.at(-1)?.terminal) return;
     }
   }
 

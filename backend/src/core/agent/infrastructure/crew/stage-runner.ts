@@ -1,15 +1,14 @@
-import type { ModelMessage } from "ai";
 import type { ChatMessage, ChatToolCall } from "../../application/ports/chat-message.js";
 import { AgentError, CancelledError } from "../../domain/errors.js";
 import { createPendingToolCall } from "../../domain/pending-tool-call.js";
 import type { PendingToolCall } from "../../domain/state-snapshot.js";
 import { addPendingToolCalls, advanceIteration, finishStage } from "../../domain/state-snapshot.js";
 import { classifyToolCall } from "../../domain/tool-policy.js";
-import { runAgentStep, type StepResult, type StepToolCall } from "./agent-step.js";
 import { type CrewDependencies, type CrewRunState, checkpointStep } from "./crew-context.js";
 import type { CrewStage } from "./crew-factory.js";
-import { historyToolNames, toModelMessages } from "./model-messages.js";
-import { offeredTools } from "./offered-tools.js";
+import { offeredFunctionTools } from "./function-tools.js";
+import { historyToolNames, toModelPrompt } from "./model-prompt.js";
+import { type StepResult, type StepToolCall, streamModelStep } from "./model-step.js";
 import { settleDecidedCalls } from "./settle-decided-calls.js";
 import { systemPrompt } from "./system-prompt.js";
 
@@ -40,14 +39,14 @@ export async function runStage({
     if (state.input.signal.aborted) throw cancelled(state);
     const iteration = state.snapshot.run?.iteration ?? 0;
     const conversation = [...state.history, ...scratch];
-    const offered = offeredTools({
+    const offered = offeredFunctionTools({
       agent: stage.agent.config,
       backendTools: state.config.tools,
       clientTools,
       includeClientTools: chat,
       historyToolNames: historyToolNames(conversation),
     });
-    const step = await runAgentStep({
+    const step = await streamModelStep({
       model: dependencies.gateway.model({
         modelCode: stage.agent.modelCode,
         context: {
@@ -58,8 +57,11 @@ export async function runStage({
         },
         recorder: state.input.recorder,
       }),
-      system: systemPrompt({ stage, stageOutputs: state.snapshot.stages }),
-      messages: toModelMessages(conversation, offered.names) as ModelMessage[],
+      prompt: toModelPrompt({
+        system: systemPrompt({ stage, stageOutputs: state.snapshot.stages }),
+        history: conversation,
+        names: offered.names,
+      }),
       tools: offered.tools,
       names: offered.names,
       forceAnswer: iteration + 1 >= stage.agent.maxIter,
@@ -93,6 +95,7 @@ export async function runStage({
         snapshot,
         messages: chat ? [assistantMessage(step, [])] : [],
         stage: stage.name,
+        deferrable: true,
       });
       return { type: "finished" };
     }
