@@ -3,7 +3,6 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const BACKEND = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = fileURLToPath(new URL("../../../node_modules/.bin/tsx", import.meta.url));
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -38,7 +37,9 @@ export class ServiceProcess {
     role: "api" | "worker" | "all",
     environment: Record<string, string>,
   ): ServiceProcess {
-    const child = spawn(TSX, ["src/main.ts", role], {
+    // `node --import tsx` runs the service in this one process: a SIGKILL really kills it
+    // (the `tsx` CLI would leave its node child running).
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", role], {
       cwd: BACKEND,
       env: {
         PATH: process.env.PATH ?? "",

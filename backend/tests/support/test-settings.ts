@@ -26,7 +26,7 @@ export function testEnvironment(extra: Record<string, string> = {}): Record<stri
     SOCIAL_EVENTS__HEARTBEAT_MS: "1000",
     SOCIAL_LLM__MAX_RETRIES: "1",
     SOCIAL_LLM__REQUEST_TIMEOUT_MS: "20000",
-    SOCIAL_LOG__LEVEL: "warn",
+    SOCIAL_LOG__LEVEL: "error",
     SOCIAL_WORKER__METRICS_PORT: "0",
     ...extra,
   };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { uniqueId } from "../../../support/database.js";
+import { runInput } from "../../../support/agent-requests.js";
 import { InProcessRuntime } from "../../../support/in-process-runtime.js";
 import { authHeaders } from "../../../support/jwt.js";
 
@@ -9,18 +9,6 @@ beforeAll(async () => {
   runtime = await InProcessRuntime.start();
 });
 afterAll(() => runtime.close());
-
-function runInput(overrides: Record<string, unknown> = {}) {
-  return {
-    threadId: uniqueId("thread"),
-    runId: uniqueId("run"),
-    messages: [{ id: uniqueId("m"), role: "user", content: "hello" }],
-    tools: [],
-    context: [],
-    forwardedProps: {},
-    ...overrides,
-  };
-}
 
 describe("POST /api/v1/agent/runs", () => {
   it("test_run_api_enqueues_celery_task: answers 202 and a job exists in the queue for that run id", async () => {

@@ -1,0 +1,24 @@
+export interface RunTiming {
+  acceptMs: number;
+  firstEventMs: number;
+  endToEndMs: number;
+}
+
+export function percentile(sorted: readonly number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
+  return sorted[index] as number;
+}
+
+/** p50, p95, p99 and mean, in milliseconds with two decimals. */
+export function summarise(values: readonly number[]) {
+  const sorted = [...values].sort((left, right) => left - right);
+  const round = (value: number) => Number(value.toFixed(2));
+  const mean = sorted.reduce((sum, value) => sum + value, 0) / Math.max(sorted.length, 1);
+  return {
+    p50: round(percentile(sorted, 0.5)),
+    p95: round(percentile(sorted, 0.95)),
+    p99: round(percentile(sorted, 0.99)),
+    mean: round(mean),
+  };
+}
