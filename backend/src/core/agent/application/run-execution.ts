@@ -188,7 +188,13 @@ export class RunExecution {
         throw error;
       }
     }
-    this.pending.messages.push(...this.job.messages);
+    // Client tool results belong to the stage that asked for them.
+    const stage = snapshot.run?.stage;
+    this.pending.messages.push(
+      ...this.job.messages.map((message) =>
+        message.role === "tool" && stage ? { ...message, stage } : message,
+      ),
+    );
     this.pending.messagesMayExist = this.job.messages.length > 0;
     this.pending.audit.push(...audit);
     this.pending.sessionStatus = "running";

@@ -39,7 +39,11 @@ describe("settings", () => {
       },
       noEnvFile,
     );
-    expect(settings.llm.provider_keys).toEqual({ openai: "o", anthropic: "a", openai_compatible: "c" });
+    expect(settings.llm.provider_keys).toEqual({
+      openai: "o",
+      anthropic: "a",
+      openai_compatible: "c",
+    });
     expect(settings.llm.provider_base_urls.deepseek).toBe("http://127.0.0.1:9/v1");
     expect(settings.http.port).toBe(9001);
   });

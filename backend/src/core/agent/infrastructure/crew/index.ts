@@ -1,4 +1,3 @@
-export { runAgentStep, type StepResult, type StepToolCall } from "./agent-step.js";
 export {
   BUILTIN_TOOL_HANDLERS,
   type ToolHandler,
@@ -13,6 +12,8 @@ export {
   type CrewTask,
 } from "./crew-factory.js";
 export { CrewRuntime } from "./crew-runtime.js";
-export { MISSING_RESULT, toModelMessages } from "./model-messages.js";
+export { type FunctionTools, offeredFunctionTools } from "./function-tools.js";
+export { historyToolNames, MISSING_RESULT, toModelPrompt } from "./model-prompt.js";
+export { type StepResult, type StepToolCall, streamModelStep } from "./model-step.js";
 export type { ToolExecutionLedger } from "./tool-execution-ledger.js";
 export { ToolExecutor } from "./tool-executor.js";

@@ -18,6 +18,8 @@ export interface StepToolCall {
   args: Record<string, unknown>;
   /** The arguments were not a JSON object. */
   invalid: boolean;
+  /** The arguments exactly as the model sent them. */
+  rawArguments: string;
 }
 
 export interface StepResult {
@@ -71,7 +73,7 @@ export async function streamModelStep({
 }): Promise<StepResult> {
   const timeout = AbortSignal.timeout(callSettings.timeoutMs);
   const abortSignal = AbortSignal.any([signal, timeout]);
-  const state = new StepState({ messageId, visible, emit, names });
+  const state = new StepState({ messageId, visible, emit, names, forceAnswer });
   const timedOut = () =>
     new LlmProviderError({
       message: `The model did not finish within ${callSettings.timeoutMs} ms`,
@@ -129,11 +131,15 @@ class StepState {
       visible: boolean;
       emit: (event: CrewEvent) => void;
       names: ToolNameMap;
+      /** Tool calls are not allowed on this step: any the model makes anyway are ignored. */
+      forceAnswer: boolean;
     },
   ) {}
 
   accept(part: LanguageModelV3StreamPart): void {
     const { messageId } = this.context;
+    // A call the crew will drop must not reach the client, which would wait for or run it.
+    if (this.context.forceAnswer && part.type.startsWith("tool-")) return;
     switch (part.type) {
       case "text-delta":
         if (part.delta.length === 0) return;
@@ -227,7 +233,13 @@ class StepState {
       this.ended.add(toolCallId);
       this.report({ type: "tool-call-end", toolCallId });
     }
-    this.toolCalls.push({ toolCallId, toolName, args: record, invalid: !valid });
+    this.toolCalls.push({
+      toolCallId,
+      toolName,
+      args: record,
+      invalid: !valid,
+      rawArguments: input,
+    });
   }
 
   private nameOf(providerName: string): string {

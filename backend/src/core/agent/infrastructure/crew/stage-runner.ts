@@ -147,7 +147,11 @@ function assistantMessage(step: StepResult, calls: readonly StepToolCall[]): Cha
   const toolCalls: ChatToolCall[] = calls.map((call) => ({
     id: call.toolCallId,
     type: "function",
-    function: { name: call.toolName, arguments: JSON.stringify(call.args) },
+    // What the model sent, even when it is not valid JSON: the history stays truthful.
+    function: {
+      name: call.toolName,
+      arguments: call.invalid ? call.rawArguments : JSON.stringify(call.args),
+    },
   }));
   return {
     id: step.messageId,
