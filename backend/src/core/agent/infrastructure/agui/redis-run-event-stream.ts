@@ -110,6 +110,9 @@ export class RedisRunEventStream implements RunEventStream {
       if (signal.aborted) return;
       this.options.blockingPool.release(connection);
       if (!reply) {
+        // Admission creates the stream with RUN_STARTED, so a missing key means its retention
+        // ran out (or the run never existed): there is nothing left to wait for.
+        if ((await this.options.redis.exists(key)) === 0) return;
         onIdle?.();
         continue;
       }
