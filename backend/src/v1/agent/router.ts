@@ -45,7 +45,8 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
 ) => {
   const authenticate = createAuthenticator(auth);
   app.decorateRequest("userId", "");
-  app.addHook("preHandler", async (request) => {
+  // onRequest: auth needs only headers, so an unauthenticated body is never parsed or validated.
+  app.addHook("onRequest", async (request) => {
     request.userId = await authenticate(request);
   });
 

@@ -9,9 +9,8 @@ export interface CrewStep {
   snapshot: StateSnapshot;
   messages: NewChatMessage[];
   /**
-   * The step may be written together with the next checkpoint (or the run's ending) instead
-   * of on its own: nothing with an outside effect happens before then, so a crash only costs
-   * the LLM step again. Set after a stage finishes; never before a tool runs.
+   * The step may be written together with the run's ending instead of on its own: set on the
+   * last stage's finish, when nothing but the ending follows.
    */
   deferrable?: boolean;
 }

@@ -85,6 +85,12 @@ export class RedisRunEventStream implements RunEventStream {
   }): AsyncIterable<StoredRunEvent[]> {
     const key = this.key(runId);
     let cursor = after;
+    // A reconnect after the terminal event has nothing left to wait for (an EventSource would
+    // otherwise hold a connection open forever).
+    if (after !== "0-0") {
+      const [entry] = await this.options.redis.xrange(key, after, after);
+      if (entry && toStored(entry[0], entry[1]).terminal) return;
+    }
     while (!signal.aborted) {
       const connection = await this.options.blockingPool.acquire();
       const abandon = () => this.options.blockingPool.discard(connection);

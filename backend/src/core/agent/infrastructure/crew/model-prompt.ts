@@ -43,10 +43,12 @@ export function historyToolNames(history: readonly ChatMessage[]): string[] {
 
 /**
  * The system prompt and the persisted conversation in the provider-level prompt format the
- * model is called with. Providers reject an assistant tool call that is not followed by its
- * result, so a call left without one (a run that failed or was cancelled in between) gets a
- * placeholder result here; the placeholder is never stored. Consecutive tool results form
- * one tool message, as providers expect after a multi-call step.
+ * model is called with. Providers require an assistant tool call to be followed at once by its
+ * result, so each call's result is placed right after the assistant message that made it, in
+ * one tool message, wherever it was stored (a user message sent together with a resume is
+ * stored before the approved tool's result, which only exists after it ran). A call left
+ * without a result (a run that failed or was cancelled in between) gets a placeholder result,
+ * which is never stored.
  */
 export function toModelPrompt({
   system,
@@ -57,22 +59,13 @@ export function toModelPrompt({
   history: readonly ChatMessage[];
   names: ToolNameMap;
 }): LanguageModelV3Prompt {
-  const answered = new Set<string>();
-  const callNames = new Map<string, string>();
+  const results = new Map<string, Extract<ChatMessage, { role: "tool" }>>();
   for (const message of history) {
-    if (message.role === "tool") answered.add(message.toolCallId);
-    if (message.role === "assistant") {
-      for (const call of message.toolCalls ?? []) callNames.set(call.id, call.function.name);
-    }
+    if (message.role === "tool" && !results.has(message.toolCallId))
+      results.set(message.toolCallId, message);
   }
 
   const prompt: LanguageModelV3Message[] = [{ role: "system", content: system }];
-  const pushToolResult = (part: LanguageModelV3ToolResultPart) => {
-    const previous = prompt.at(-1);
-    if (previous?.role === "tool") previous.content.push(part);
-    else prompt.push({ role: "tool", content: [part] });
-  };
-
   for (const message of history) {
     switch (message.role) {
       case "user":
@@ -95,32 +88,30 @@ export function toModelPrompt({
         }
         if (content.length === 0) break;
         prompt.push({ role: "assistant", content });
-        for (const call of calls) {
-          if (answered.has(call.id)) continue;
-          pushToolResult({
-            type: "tool-result",
-            toolCallId: call.id,
-            toolName: names.toProvider(call.function.name),
-            output: { type: "error-text", value: MISSING_RESULT },
-          });
-        }
-        break;
-      }
-      case "tool": {
-        const toolName = callNames.get(message.toolCallId);
-        // A result whose call fell out of the history window is meaningless to the model.
-        if (toolName === undefined) break;
-        pushToolResult({
-          type: "tool-result",
-          toolCallId: message.toolCallId,
-          toolName: names.toProvider(toolName),
-          output:
-            message.error !== undefined
-              ? { type: "error-text", value: message.error || message.content }
-              : { type: "text", value: message.content },
+        if (calls.length === 0) break;
+        prompt.push({
+          role: "tool",
+          content: calls.map((call): LanguageModelV3ToolResultPart => {
+            const result = results.get(call.id);
+            return {
+              type: "tool-result",
+              toolCallId: call.id,
+              toolName: names.toProvider(call.function.name),
+              output:
+                result === undefined
+                  ? { type: "error-text", value: MISSING_RESULT }
+                  : result.error !== undefined
+                    ? { type: "error-text", value: result.error || result.content }
+                    : { type: "text", value: result.content },
+            };
+          }),
         });
         break;
       }
+      case "tool":
+        // Placed after the call that asked for it (above); a result whose call fell out of the
+        // history window means nothing to the model.
+        break;
     }
   }
   return prompt;

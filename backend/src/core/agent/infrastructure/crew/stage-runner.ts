@@ -95,7 +95,9 @@ export async function runStage({
         snapshot,
         messages: chat ? [assistantMessage(step, [])] : [],
         stage: stage.name,
-        deferrable: true,
+        // The last stage's finish is written with the run's ending, right after; an earlier
+        // stage's is written now, so its LLM call is recorded before the next one starts.
+        deferrable: nextStage === null,
       });
       return { type: "finished" };
     }
