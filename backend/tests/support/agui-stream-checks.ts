@@ -33,3 +33,10 @@ export function streamedText(events: readonly BaseEvent[], messageId?: string): 
     .map((event) => event.delta)
     .join("");
 }
+
+/** The ids of the text messages the stream opened, in order. */
+export function startedMessageIds(events: readonly BaseEvent[]): string[] {
+  return events
+    .filter((event) => event.type === "TEXT_MESSAGE_START")
+    .map((event) => String((event as { messageId?: unknown }).messageId));
+}

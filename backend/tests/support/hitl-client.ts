@@ -90,47 +90,23 @@ export class HitlClient {
   /** POSTs `body` asking for SSE; the events pass the official parser and `verifyEvents`. */
   async stream(path: string, userId: string, body: unknown): Promise<BaseEvent[]> {
     const authorization = `Bearer ${await tokenFor(userId)}`;
-    const source = transformHttpEventStream(
-      runHttpRequest(() =>
-        fetch(`${this.baseUrl}${path}`, {
-          method: "POST",
-          headers: {
-            authorization,
-            "content-type": "application/json",
-            accept: "text/event-stream",
-          },
-          body: JSON.stringify(body),
-        }),
-      ),
+    return verifiedEvents(() =>
+      fetch(`${this.baseUrl}${path}`, {
+        method: "POST",
+        headers: { authorization, "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify(body),
+      }),
     );
-    return new Promise((resolve, reject) => {
-      const events: BaseEvent[] = [];
-      source.pipe(verifyEvents()).subscribe({
-        next: (event) => void events.push(event),
-        error: reject,
-        complete: () => resolve(events),
-      });
-    });
   }
 
   /** Every stored event of a run (GET /runs/{id}/events from the start). */
   async storedEvents(runId: string, userId: string): Promise<BaseEvent[]> {
     const authorization = `Bearer ${await tokenFor(userId)}`;
-    const source = transformHttpEventStream(
-      runHttpRequest(() =>
-        fetch(`${this.baseUrl}${RUNS_PATH}/${runId}/events`, {
-          headers: { authorization, accept: "text/event-stream" },
-        }),
-      ),
+    return verifiedEvents(() =>
+      fetch(`${this.baseUrl}${RUNS_PATH}/${runId}/events`, {
+        headers: { authorization, accept: "text/event-stream" },
+      }),
     );
-    return new Promise((resolve, reject) => {
-      const events: BaseEvent[] = [];
-      source.pipe(verifyEvents()).subscribe({
-        next: (event) => void events.push(event),
-        error: reject,
-        complete: () => resolve(events),
-      });
-    });
   }
 
   async json<T = HttpRefusal["payload"]>(
@@ -185,6 +161,19 @@ export class HitlClient {
     }
     throw new Error(`run ${runId} did not reach ${statuses.join("|")}: ${JSON.stringify(last)}`);
   }
+}
+
+/** An SSE answer read by the official client's parser and checked by its `verifyEvents`. */
+function verifiedEvents(request: () => Promise<Response>): Promise<BaseEvent[]> {
+  const source = transformHttpEventStream(runHttpRequest(request));
+  return new Promise((resolve, reject) => {
+    const events: BaseEvent[] = [];
+    source.pipe(verifyEvents()).subscribe({
+      next: (event) => void events.push(event),
+      error: reject,
+      complete: () => resolve(events),
+    });
+  });
 }
 
 /** Awaits a promise that must fail with an HTTP refusal (HttpAgent or the SSE client). */

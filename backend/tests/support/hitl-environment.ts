@@ -43,7 +43,8 @@ export async function startHitlEnvironment(
     client: new HitlClient(services.baseUrl),
     db,
     stop: async () => {
-      await Promise.allSettled([services.stop()]);
+      // The processes first (they talk to the scripted server); each step runs even if one fails.
+      await services.stop().catch(() => {});
       await Promise.allSettled([server.close(), db.close()]);
     },
   };

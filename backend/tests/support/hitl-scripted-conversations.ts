@@ -45,9 +45,13 @@ export class ScriptedConversations {
     return this.received.get(tag) ?? [];
   }
 
-  /** How many scripted responses the conversation has not used yet. */
-  remaining(tag: string): number {
-    return this.scripts.get(tag)?.length ?? 0;
+  /** The conversation's `index`-th model request (0-based); fails if it never came. */
+  request(tag: string, index: number): ScriptedRequest {
+    const request = this.requests(tag)[index];
+    if (!request) {
+      throw new Error(`conversation ${tag} has ${this.requests(tag).length} model requests`);
+    }
+    return request;
   }
 
   private answer(request: ScriptedRequest): ScriptedResponse | undefined {

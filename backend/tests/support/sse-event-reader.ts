@@ -58,16 +58,19 @@ function parseFrame(text: string): SseFrame | undefined {
 
 /**
  * Reads a run's SSE response: every frame until the terminal event (or the end of the body),
- * or only the first `limit` frames, after which the connection is dropped (a client that goes
- * away mid-run). `ended` says whether a terminal event was read.
+ * or only up to the `limit`-th frame or the first frame `stopAt` accepts, after which the
+ * connection is dropped (a client that goes away mid-run). `ended` says whether a terminal
+ * event was read.
  */
 export async function readRunFrames({
   response,
   limit = Number.POSITIVE_INFINITY,
+  stopAt,
   abort,
 }: {
   response: Response;
   limit?: number;
+  stopAt?: (frame: SseFrame) => boolean;
   /** Aborts the request (drops the TCP connection) once `limit` frames are read. */
   abort?: AbortController;
 }): Promise<{ frames: SseFrame[]; ended: boolean }> {
@@ -80,7 +83,7 @@ export async function readRunFrames({
       ended = true;
       break;
     }
-    if (frames.length >= limit) break;
+    if (frames.length >= limit || stopAt?.(frame)) break;
   }
   abort?.abort();
   return { frames, ended };

@@ -64,7 +64,11 @@ describe("migrations on an empty server", () => {
   });
 
   it("stores money as numeric(20,12)", async () => {
-    const columns = await query<{ table_name: string; numeric_precision: number; numeric_scale: number }>(
+    const columns = await query<{
+      table_name: string;
+      numeric_precision: number;
+      numeric_scale: number;
+    }>(
       `select table_name, numeric_precision, numeric_scale from information_schema.columns
        where table_schema = 'public' and column_name = 'cost_usd' order by table_name`,
     );
@@ -87,7 +91,11 @@ describe("migrations on an empty server", () => {
   });
 
   it("is idempotent, also when several processes migrate at once", async () => {
-    const again = await Promise.all([migrateDatabase(url), migrateDatabase(url), migrateDatabase(url)]);
+    const again = await Promise.all([
+      migrateDatabase(url),
+      migrateDatabase(url),
+      migrateDatabase(url),
+    ]);
     expect(again.every((run) => run.createdDatabase === false)).toBe(true);
     const applied = await query<{ count: number }>(
       "select count(*)::int as count from drizzle.__drizzle_migrations",

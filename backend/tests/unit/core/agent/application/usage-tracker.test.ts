@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { InternalError } from "../../../../../src/core/agent/domain/errors.js";
 import type { LlmCallRecord } from "../../../../../src/core/agent/application/ports/llm-call-record.js";
 import { UsageTracker } from "../../../../../src/core/agent/application/usage-tracker.js";
+import { InternalError } from "../../../../../src/core/agent/domain/errors.js";
 
 function record(overrides: Partial<LlmCallRecord>): LlmCallRecord {
   return {

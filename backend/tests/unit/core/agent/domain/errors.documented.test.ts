@@ -11,7 +11,10 @@ const routeDoc = readFileSync(
 describe("the error catalogue and docs/runtime/runtime-route.md", () => {
   it("documents every error code with its HTTP status", () => {
     const rows = new Map(
-      [...routeDoc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((match) => [match[1], Number(match[2])]),
+      [...routeDoc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((match) => [
+        match[1],
+        Number(match[2]),
+      ]),
     );
     for (const code of ERROR_CODES) {
       expect(rows.get(code), `${code} in runtime-route.md`).toBe(httpStatusFor(code));

@@ -184,9 +184,36 @@ describe("toModelPrompt", () => {
         part.type === "tool-result" ? [part.toolCallId, part.output.type] : [],
       ),
     ).toEqual([
-      ["call-2", "error-text"],
       ["call-1", "text"],
+      ["call-2", "error-text"],
     ]);
+  });
+
+  it("puts a result right after its call even when a later user message was stored first", () => {
+    // A resume that carries a new user turn stores that message before the approved tool's
+    // result, which only exists once the tool ran; providers need call → result adjacency.
+    const history: ChatMessage[] = [
+      { id: "u1", role: "user", content: "what time is it?" },
+      assistantCalling("a1", [{ id: "call-1", name: "srv.get_current_time", arguments: "{}" }]),
+      { id: "u2", role: "user", content: "and in Paris?" },
+      { id: "t1", role: "tool", toolCallId: "call-1", content: '{"iso":"2026-11-25T10:00:00Z"}' },
+    ];
+
+    const prompt = promptOf(history);
+
+    expect(prompt.map((message) => message.role)).toEqual([
+      "system",
+      "user",
+      "assistant",
+      "tool",
+      "user",
+    ]);
+    const result = prompt[3]?.role === "tool" ? prompt[3].content[0] : undefined;
+    expect(result).toMatchObject({
+      type: "tool-result",
+      toolCallId: "call-1",
+      output: { type: "text" },
+    });
   });
 
   it("shows a failed tool result to the model as an error, and drops a result whose call is unknown", () => {
