@@ -11,7 +11,7 @@ const routeDoc = readFileSync(
 describe("the error catalogue and docs/runtime/runtime-route.md", () => {
   it("documents every error code with its HTTP status", () => {
     const rows = new Map(
-      [...routeDoc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((match) => [
+      [...routeDoc.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((match) => [
         match[1],
         Number(match[2]),
       ]),
