@@ -101,7 +101,9 @@ describe("migrations on an empty server", () => {
     const applied = await query<{ count: number }>(
       "select count(*)::int as count from drizzle.__drizzle_migrations",
     );
-    const journal = JSON.parse(readFileSync(new URL("../../../migrations/meta/_journal.json", import.meta.url), "utf8"));
+    const journal = JSON.parse(
+      readFileSync(new URL("../../../migrations/meta/_journal.json", import.meta.url), "utf8"),
+    );
     expect(applied[0]?.count).toBe(journal.entries.length);
   });
 
