@@ -13,6 +13,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { tokenFor } from "./bench-auth.js";
@@ -36,47 +37,71 @@ const levels = (values.clients as string).split(",").map(Number);
 const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
 
-/** One run as an AG-UI client does it: POST with Accept: text/event-stream, read to the end. */
-async function oneRun({ baseUrl, token }: { baseUrl: string; token: string }): Promise<RunTiming> {
-  const started = performance.now();
-  const response = await fetch(`${baseUrl}/api/v1/agent/runs`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${token}`,
-      "content-type": "application/json",
-      accept: "text/event-stream",
-    },
-    body: JSON.stringify({
-      threadId: `bench-${randomUUID()}`,
-      runId: randomUUID(),
-      messages: [{ id: randomUUID(), role: "user", content: "Hello! How are you today?" }],
-      tools: [],
-      context: [],
-      forwardedProps: { agent: workflow },
-    }),
+const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+
+/**
+ * One run as an AG-UI client does it: POST the RunAgentInput with Accept: text/event-stream and
+ * read the SSE body to the terminal event. node:http with a keep-alive agent, so the numbers are
+ * the server's and not a heavyweight client's.
+ */
+function oneRun({ baseUrl, token }: { baseUrl: string; token: string }): Promise<RunTiming> {
+  const body = JSON.stringify({
+    threadId: `bench-${randomUUID()}`,
+    runId: randomUUID(),
+    messages: [{ id: randomUUID(), role: "user", content: "Hello! How are you today?" }],
+    tools: [],
+    context: [],
+    forwardedProps: { agent: workflow },
   });
-  const accepted = performance.now();
-  if (response.status !== 202 || !response.body)
-    throw new Error(`POST /runs answered ${response.status}`);
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let firstEvent = 0;
-  let text = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    if (!firstEvent && text.includes("data:")) firstEvent = performance.now();
-    if (text.includes('"RUN_FINISHED"') || text.includes('"RUN_ERROR"')) break;
-  }
-  await reader.cancel().catch(() => {});
-  const finished = performance.now();
-  if (!text.includes('"RUN_FINISHED"')) throw new Error(`run did not finish: ${text.slice(-300)}`);
-  return {
-    acceptMs: accepted - started,
-    firstEventMs: firstEvent - started,
-    endToEndMs: finished - started,
-  };
+  const url = new URL("/api/v1/agent/runs", baseUrl);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const request = httpRequest(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          accept: "text/event-stream",
+          "content-length": Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        const accepted = performance.now();
+        if (response.statusCode !== 202) {
+          response.resume();
+          reject(new Error(`POST /runs answered ${response.statusCode}`));
+          return;
+        }
+        let firstEvent = 0;
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          if (!firstEvent) firstEvent = performance.now();
+          text += chunk;
+        });
+        response.on("end", () => {
+          const finished = performance.now();
+          if (!text.includes('"RUN_FINISHED"')) {
+            reject(new Error(`run did not finish: ${text.slice(-300)}`));
+            return;
+          }
+          resolve({
+            acceptMs: accepted - started,
+            firstEventMs: firstEvent - started,
+            endToEndMs: finished - started,
+          });
+        });
+        response.on("error", reject);
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
 }
 
 async function level({

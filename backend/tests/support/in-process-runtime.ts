@@ -15,6 +15,7 @@ import { testSettings } from "./test-settings.js";
  */
 export class InProcessRuntime {
   private executor: RunExecutor | undefined;
+  private readonly attempts = new Map<string, number>();
   private stopWorker: (() => Promise<void>) | undefined;
 
   private constructor(
@@ -50,9 +51,12 @@ export class InProcessRuntime {
     if (!job) throw new Error(`no queued job for run ${runId}`);
     this.executor ??= await this.root.runExecutor();
     await this.root.cancels.listen();
+    const attempt = (this.attempts.get(runId) ?? 0) + 1;
+    this.attempts.set(runId, attempt);
     await this.executor.execute(parseRunJob(job.data), {
       shutdown: new AbortController().signal,
       finalAttempt,
+      attempt,
     });
   }
 

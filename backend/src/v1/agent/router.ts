@@ -47,8 +47,12 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
   app.decorateRequest("userId", "");
   // onRequest: auth needs only headers, so an unauthenticated body is never parsed or validated.
   app.addHook("onRequest", async (request) => {
-    request.userId = await authenticate(request);
+    const pending = authenticate(request);
+    request.userId = await pending;
   });
+  app.addHook("preParsing", async () => {});
+  app.addHook("preValidation", async () => {});
+  app.addHook("preHandler", async () => {});
 
   app.post(
     "/runs",
@@ -72,10 +76,18 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
           request,
           reply,
           status: 202,
+          ...(accepted.startEvent ? { first: accepted.startEvent } : {}),
+          ready: accepted.dispatched,
           open: ({ signal, onIdle }) =>
-            services.conversations.follow({ runId: accepted.runId, signal, onIdle }),
+            services.conversations.follow({
+              runId: accepted.runId,
+              ...(accepted.startEvent ? { after: accepted.startEvent.id } : {}),
+              signal,
+              onIdle,
+            }),
         });
       }
+      await accepted.dispatched;
       return reply.status(202).send({
         run_id: accepted.runId,
         session_id: accepted.sessionId,
@@ -161,10 +173,18 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
           request,
           reply,
           status: 202,
+          ...(accepted.startEvent ? { first: accepted.startEvent } : {}),
+          ready: accepted.dispatched,
           open: ({ signal, onIdle }) =>
-            services.conversations.follow({ runId: accepted.runId, signal, onIdle }),
+            services.conversations.follow({
+              runId: accepted.runId,
+              ...(accepted.startEvent ? { after: accepted.startEvent.id } : {}),
+              signal,
+              onIdle,
+            }),
         });
       }
+      await accepted.dispatched;
       return reply.status(202).send({
         run_id: accepted.runId,
         session_id: accepted.sessionId,

@@ -94,7 +94,7 @@ export const SessionParamsSchema = z.object({ sessionId: id });
 export const EventsQuerySchema = z.object({
   after: z
     .string()
-    .regex(/^\d+-\d+$/)
+    .regex(/^\d+-\d+(:\d+)?$/)
     .optional(),
 });
 export const PageQuerySchema = z.object({
@@ -110,7 +110,7 @@ export const IdempotencyHeadersSchema = z.looseObject({
   "idempotency-key": z.string().min(1).max(200).optional(),
   "last-event-id": z
     .string()
-    .regex(/^\d+-\d+$/)
+    .regex(/^\d+-\d+(:\d+)?$/)
     .optional(),
 });
 

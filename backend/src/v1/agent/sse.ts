@@ -9,11 +9,17 @@ export async function streamRunEvents({
   request,
   reply,
   status,
+  first,
+  ready,
   open,
 }: {
   request: FastifyRequest;
   reply: FastifyReply;
   status: number;
+  /** An event to send at once, before the stream is read (a new run's RUN_STARTED). */
+  first?: StoredRunEvent;
+  /** Reading the stream waits for this; if it rejects, the response ends. */
+  ready?: Promise<void>;
   open: (input: { signal: AbortSignal; onIdle: () => void }) => AsyncIterable<StoredRunEvent[]>;
 }): Promise<void> {
   const disconnected = new AbortController();
@@ -36,6 +42,8 @@ export async function streamRunEvents({
     }
   };
   try {
+    if (first) await write(`id: ${first.id}\ndata: ${first.data}\n\n`);
+    if (ready) await ready;
     const events = open({ signal: disconnected.signal, onIdle: () => void write(": ping\n\n") });
     // One write per batch: a syscall per event would cost more than the events themselves.
     for await (const batch of events) {

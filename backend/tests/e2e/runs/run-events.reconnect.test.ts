@@ -96,7 +96,7 @@ describe("reconnecting to a run's event stream", () => {
     expect(joined).toEqual(uninterrupted);
     const ids = joined.map((frame) => frame.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.every((id) => typeof id === "string" && /^\d+-\d+$/.test(id))).toBe(true);
+    expect(ids.every((id) => typeof id === "string" && /^\d+-\d+:\d+$/.test(id))).toBe(true);
     await verifyAgUiEvents(parseAgUiFrames(joined));
   });
 

@@ -15,15 +15,20 @@ export interface PlannedRun extends AdmissionPlan {
   decisions: ResumeDecision[];
 }
 
-/** The messages a request adds: all of them on a new thread, else those after the last answer. */
-export function newMessages(session: SessionView, messages: readonly ChatMessage[]): ChatMessage[] {
+/** The messages after the client's last assistant message: its new turn (and tool results). */
+export function trailingMessages(messages: readonly ChatMessage[]): ChatMessage[] {
   const relevant = messages.filter((message) => message.role !== "system");
-  if (session.messageCount === 0) return relevant;
   let lastAssistant = -1;
   relevant.forEach((message, index) => {
     if (message.role === "assistant") lastAssistant = index;
   });
-  return relevant.slice(lastAssistant + 1).filter((message) => message.role !== "assistant");
+  return relevant.slice(lastAssistant + 1);
+}
+
+/** The messages a request adds: all of them on a new thread, else those after the last answer. */
+export function newMessages(session: SessionView, messages: readonly ChatMessage[]): ChatMessage[] {
+  if (session.messageCount === 0) return messages.filter((message) => message.role !== "system");
+  return trailingMessages(messages);
 }
 
 /**

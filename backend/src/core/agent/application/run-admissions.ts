@@ -2,8 +2,9 @@ import { type AgentError, ToolCorrelationError } from "../domain/errors.js";
 import type { PlannedRun } from "./admission-plan.js";
 import type { Clock } from "./ports/clock.js";
 import type { Logger } from "./ports/logger.js";
+import type { RunEvent } from "./ports/run-event.js";
 import type { RunEventStream } from "./ports/run-event-stream.js";
-import type { ClientToolInput, RunQueue } from "./ports/run-job.js";
+import type { ClientToolInput, RunJob, RunQueue } from "./ports/run-job.js";
 import type { RunMetrics } from "./ports/run-metrics.js";
 import type { RunStore, SessionView } from "./ports/run-store.js";
 import type { RunAcceptance } from "./run-request.js";
@@ -36,6 +37,7 @@ export class RunAdmissions {
     clientTools,
     state,
     plan,
+    plainTurn = false,
   }: {
     userId: string;
     runId: string;
@@ -45,6 +47,8 @@ export class RunAdmissions {
     clientTools: ClientToolInput[];
     state?: Record<string, unknown>;
     plan: (session: SessionView) => PlannedRun;
+    /** The request answers no tool call (see AdmissionRequest.plainTurn). */
+    plainTurn?: boolean;
   }): Promise<RunAcceptance> {
     const { store, queue, events, clock } = this.dependencies;
     const now = clock();
@@ -52,7 +56,15 @@ export class RunAdmissions {
     let admission: Awaited<ReturnType<RunStore["admit"]>>;
     try {
       admission = await store.admit(
-        { runId, sessionId, userId, workflow, now, ...(idempotencyKey ? { idempotencyKey } : {}) },
+        {
+          runId,
+          sessionId,
+          userId,
+          workflow,
+          now,
+          plainTurn,
+          ...(idempotencyKey ? { idempotencyKey } : {}),
+        },
         (session) => {
           planned = plan(session);
           return planned;
@@ -64,7 +76,7 @@ export class RunAdmissions {
       throw error;
     }
     const { run, session, replayed } = admission;
-    const job = {
+    const job: RunJob = {
       kind: run.kind,
       runId: run.id,
       sessionId: session.id,
@@ -82,33 +94,22 @@ export class RunAdmissions {
         kind: run.kind,
         status: run.status,
         replayed: true,
+        dispatched: Promise.resolve(),
       };
     }
-    try {
-      // RUN_STARTED is issued before the job and both travel on one connection, so the worker's
-      // first event always follows it; awaiting them together saves a round trip.
-      const started = events.append(run.id, [
-        {
-          type: "run-start",
-          threadId: session.id,
-          runId: run.id,
-          ...(run.parentRunId ? { parentRunId: run.parentRunId } : {}),
-        },
-      ]);
-      await Promise.all([started, queue.enqueue(job)]);
-    } catch (error) {
-      this.dependencies.logger.error(
-        { runId: run.id, err: error },
-        "could not enqueue an admitted run",
-      );
-      await store.abandonAdmission({
-        runId: run.id,
-        sessionId: session.id,
-        message: "The run could not be queued",
-        now: clock(),
-      });
-      throw error;
-    }
+    const start: RunEvent = {
+      type: "run-start",
+      threadId: session.id,
+      runId: run.id,
+      ...(run.parentRunId ? { parentRunId: run.parentRunId } : {}),
+    };
+    // Next tick: an SSE caller writes the response headers and RUN_STARTED before the queue's
+    // work runs.
+    const dispatched = new Promise((resolve) => setImmediate(resolve)).then(() =>
+      this.dispatch({ start, job, sessionId: session.id }),
+    );
+    // The caller may stop before awaiting it (a client that went away); never unhandled.
+    dispatched.catch(() => {});
     this.dependencies.metrics.runAccepted(run.kind);
     return {
       runId: run.id,
@@ -116,7 +117,38 @@ export class RunAdmissions {
       kind: run.kind,
       status: run.status,
       replayed: false,
+      startEvent: events.firstEvent(start),
+      dispatched,
     };
+  }
+
+  /**
+   * RUN_STARTED goes into the run's stream before the job goes on the queue, on the same
+   * connection, so the worker's first event always follows it; both in one round trip. If
+   * either fails the admission is undone (run failed, session released).
+   */
+  private async dispatch({
+    start,
+    job,
+    sessionId,
+  }: {
+    start: RunEvent;
+    job: RunJob;
+    sessionId: string;
+  }) {
+    const { store, queue, events, clock, logger } = this.dependencies;
+    try {
+      await Promise.all([events.appendFirst(job.runId, start), queue.enqueue(job)]);
+    } catch (error) {
+      logger.error({ runId: job.runId, err: error }, "could not enqueue an admitted run");
+      await store.abandonAdmission({
+        runId: job.runId,
+        sessionId,
+        message: "The run could not be queued",
+        now: clock(),
+      });
+      throw error;
+    }
   }
 
   private async auditRefusal({

@@ -50,6 +50,23 @@ export class RunEventPublisher {
     });
   }
 
+  /**
+   * Stores everything still buffered together with the log's expiry, in one round trip: the
+   * run's last write.
+   */
+  flushFinal(): Promise<void> {
+    const batch = this.buffer;
+    this.buffer = [];
+    this.tail = this.tail
+      .then(() => this.stream.appendFinal(this.runId, batch))
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      });
+    return this.tail.then(() => {
+      if (this.failure !== undefined) throw this.failure;
+    });
+  }
+
   /** Emits the END events for whatever this attempt left open (innermost first). */
   closeOpen(): void {
     for (const messageId of [...this.openMessages]) this.emit({ type: "text-end", messageId });

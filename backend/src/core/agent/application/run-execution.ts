@@ -92,16 +92,19 @@ export class RunExecution {
   async execute({
     shutdown,
     finalAttempt,
+    attempt,
   }: {
     shutdown: AbortSignal;
     finalAttempt: boolean;
+    /** 1 for the first pick-up of the job; more after a crash, a stall or a hand-back. */
+    attempt: number;
   }): Promise<void> {
     const { cancels, events, logger } = this.dependencies;
     const watch = cancels.watch(this.run.id);
     const signal = AbortSignal.any([watch.signal, shutdown]);
     try {
       // A crashed attempt may have left messages, tool calls or a step open in the stream.
-      if (this.run.attempts > 1) await events.closeOpen(this.run.id);
+      if (attempt > 1) await events.closeOpen(this.run.id);
       if (this.run.cancelRequested) {
         // The user's turn is kept even though no agent answered it.
         this.pending.messages.push(
@@ -258,49 +261,56 @@ export class RunExecution {
   }
 
   /** One transaction with everything pending, the LLM calls recorded so far and `extra`. */
-  private async write(extra: Partial<Checkpoint>): Promise<void> {
+  private async write(extra: Partial<Checkpoint>, { flushEvents = true } = {}): Promise<void> {
     const { calls, totals } = this.calls.drain();
     if (calls.length > 0) this.snapshot = addUsage(this.snapshot, totals);
     const pending = this.pending;
     this.pending = emptyWrite();
     const [version] = await Promise.all([
-      this.dependencies.store.checkpoint({
-        sessionId: this.session.id,
-        runId: this.run.id,
-        expectedVersion: this.version,
-        snapshot: this.snapshot,
-        messages: pending.messages,
-        messagesMayExist: pending.messagesMayExist,
-        llmCalls: calls,
-        audit: pending.audit,
-        ...(pending.sessionStatus ? { sessionStatus: pending.sessionStatus } : {}),
-        now: this.dependencies.clock(),
-        ...extra,
-      }),
-      this.publisher.flush(),
+      this.dependencies.store
+        .checkpoint({
+          sessionId: this.session.id,
+          runId: this.run.id,
+          expectedVersion: this.version,
+          snapshot: this.snapshot,
+          messages: pending.messages,
+          messagesMayExist: pending.messagesMayExist,
+          llmCalls: calls,
+          audit: pending.audit,
+          ...(pending.sessionStatus ? { sessionStatus: pending.sessionStatus } : {}),
+          now: this.dependencies.clock(),
+          ...extra,
+        })
+        .then((v) => {
+          return v;
+        }),
+      flushEvents ? this.publisher.flush() : undefined,
     ]);
     this.version = version;
   }
 
   /** Stores the ending (releasing the session), then publishes the terminal events. */
   private async end(ending: RunEnding): Promise<void> {
-    const { store, events, settings } = this.dependencies;
+    const { store, settings } = this.dependencies;
     this.publisher.closeOpen();
     if (this.started && this.snapshot.run?.run_id === this.run.id) {
       this.snapshot = setRunStatus(this.snapshot, runStatusOf(ending));
     }
     const status = runStatusOf(ending);
-    await this.write({
-      sessionStatus: sessionStatusOf(ending, this.snapshot),
-      activeRunId: null,
-      runStatus: status,
-      ...(ending.type === "failed"
-        ? { runError: { code: ending.code, message: ending.message } }
-        : {}),
-      ...(ending.type === "cancelled"
-        ? { runError: { code: "CANCELLED", message: "The run was cancelled" } }
-        : {}),
-    });
+    await this.write(
+      {
+        sessionStatus: sessionStatusOf(ending, this.snapshot),
+        activeRunId: null,
+        runStatus: status,
+        ...(ending.type === "failed"
+          ? { runError: { code: ending.code, message: ending.message } }
+          : {}),
+        ...(ending.type === "cancelled"
+          ? { runError: { code: "CANCELLED", message: "The run was cancelled" } }
+          : {}),
+      },
+      { flushEvents: false },
+    );
     const terminal = await terminalEvents({
       ending,
       threadId: this.session.id,
@@ -311,8 +321,10 @@ export class RunExecution {
       legacyInterruptEvent: settings.legacyInterruptEvent,
     });
     for (const event of terminal) this.publisher.emit(event);
-    await this.publisher.flush();
-    await events.expireAfterFinish(this.run.id);
+    // The last events (the final step's and the terminal ones) and the log's expiry go out
+    // together, after the ending is stored: the session is released before the client hears
+    // the run is over.
+    await this.publisher.flushFinal();
     this.dependencies.metrics.runEnded(status);
   }
 }

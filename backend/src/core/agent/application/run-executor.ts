@@ -13,10 +13,10 @@ export class RunExecutor {
 
   async execute(
     job: RunJob,
-    context: { shutdown: AbortSignal; finalAttempt: boolean },
+    context: { shutdown: AbortSignal; finalAttempt: boolean; attempt: number },
   ): Promise<void> {
     const { store, logger, clock } = this.dependencies;
-    const loaded = await store.loadForExecution({ runId: job.runId, now: clock() });
+    const loaded = await store.pickUp({ runId: job.runId, now: clock() });
     if (!loaded) {
       const run = await store.findRun(job.runId);
       if (run) await this.republishEnding(run);
@@ -64,15 +64,13 @@ export class RunExecutor {
       messages: () => store.history({ sessionId: session.id, limit: Number.MAX_SAFE_INTEGER }),
       legacyInterruptEvent: settings.legacyInterruptEvent,
     });
-    await events.append(run.id, terminal);
-    await events.expireAfterFinish(run.id);
+    await events.appendFinal(run.id, terminal);
   }
 
   private async failUnclaimed(run: RunView): Promise<void> {
     const { events, store, clock } = this.dependencies;
     const message = "The run no longer holds its session";
     await store.failRun({ runId: run.id, code: "INTERNAL", message, now: clock() });
-    await events.append(run.id, [{ type: "run-error", code: "INTERNAL", message }]);
-    await events.expireAfterFinish(run.id);
+    await events.appendFinal(run.id, [{ type: "run-error", code: "INTERNAL", message }]);
   }
 }

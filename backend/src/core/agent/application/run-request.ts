@@ -1,5 +1,6 @@
 import type { ResumeEntry } from "@ag-ui/core";
 import type { ChatMessage } from "./ports/chat-message.js";
+import type { StoredRunEvent } from "./ports/run-event-stream.js";
 import type { ClientToolInput } from "./ports/run-job.js";
 
 /** A user turn as the api received it (an AG-UI `RunAgentInput`, already validated). */
@@ -38,4 +39,11 @@ export interface RunAcceptance {
   status: string;
   /** The run id was known already: this answer describes the existing run. */
   replayed: boolean;
+  /**
+   * A new run's RUN_STARTED as its stream will hold it (id and AG-UI JSON), for an SSE client:
+   * it can be sent before the run is on the queue, since the run is already recorded.
+   */
+  startEvent?: StoredRunEvent;
+  /** Resolves once the run is on the queue (RUN_STARTED stored, job added); rejects if not. */
+  dispatched: Promise<void>;
 }

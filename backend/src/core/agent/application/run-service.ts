@@ -1,5 +1,5 @@
 import { RequestError, ToolNameConflictError } from "../domain/errors.js";
-import { newMessages, planAdmission } from "./admission-plan.js";
+import { newMessages, planAdmission, trailingMessages } from "./admission-plan.js";
 import type { AgentCatalog } from "./ports/agent-catalog.js";
 import type { Clock } from "./ports/clock.js";
 import type { ClientToolInput } from "./ports/run-job.js";
@@ -46,6 +46,9 @@ export class RunService {
       clientTools: request.tools,
       ...(idempotencyKey ? { idempotencyKey } : {}),
       ...(request.state && Object.keys(request.state).length > 0 ? { state: request.state } : {}),
+      plainTurn:
+        !request.resume?.length &&
+        !trailingMessages(request.messages).some((message) => message.role === "tool"),
       plan: (session) =>
         planAdmission({
           session,

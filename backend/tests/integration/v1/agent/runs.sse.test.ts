@@ -46,7 +46,8 @@ describe("POST /runs with Accept: text/event-stream", () => {
     expect(response.headers.get("content-type")).toContain("text/event-stream");
     const text = await readUntil(response, (sofar) => sofar.includes("\n\n"));
     const frame = text.split("\n\n")[0] ?? "";
-    expect(frame).toMatch(/^id: \d+-\d+\ndata: /);
+    // Sent as soon as the run is recorded, with the id it has in the run's stream.
+    expect(frame).toMatch(/^id: 0-1:0\ndata: /);
     expect(JSON.parse(frame.split("data: ")[1] ?? "{}")).toEqual({
       type: "RUN_STARTED",
       threadId: input.threadId,

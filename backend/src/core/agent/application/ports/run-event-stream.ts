@@ -16,6 +16,13 @@ export interface StoredRunEvent {
 export interface RunEventStream {
   append(runId: string, events: readonly RunEvent[]): Promise<void>;
   /**
+   * A new run's first event (RUN_STARTED), stored at a position fixed in advance so the api can
+   * send it, with its id, before it is stored. Fails if the run's stream already has events.
+   */
+  appendFirst(runId: string, event: RunEvent): Promise<void>;
+  /** The first event as `appendFirst` stores it (its id and AG-UI JSON), for sending early. */
+  firstEvent(event: RunEvent): StoredRunEvent;
+  /**
    * Yields stored events after `after` (from the start when absent), in batches as they
    * arrive, until the terminal event; ends early when `signal` aborts. `onIdle` is called
    * whenever no event arrived for the heartbeat interval (the SSE writer sends `: ping`).
@@ -35,4 +42,6 @@ export interface RunEventStream {
   closeOpen(runId: string): Promise<number>;
   /** Keeps a finished run's log for the retention period, then lets Redis drop it. */
   expireAfterFinish(runId: string): Promise<void>;
+  /** `append` and `expireAfterFinish` in one round trip: a run's last events. */
+  appendFinal(runId: string, events: readonly RunEvent[]): Promise<void>;
 }

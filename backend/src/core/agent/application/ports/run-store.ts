@@ -66,6 +66,11 @@ export interface AdmissionRequest {
   /** Workflow of a session created by this request. */
   workflow: string;
   idempotencyKey?: string;
+  /**
+   * The request answers no tool call (no tool messages, no resume entries): when the thread
+   * needs no decision either, it can be admitted in one round trip.
+   */
+  plainTurn?: boolean;
   now: Date;
 }
 
@@ -118,21 +123,19 @@ export interface RunStore {
   /** Creates the session on first use, then the run, and claims the session for it. */
   admit(request: AdmissionRequest, check: AdmissionCheck): Promise<Admission>;
   findRun(runId: string): Promise<RunView | undefined>;
+  findSession(sessionId: string): Promise<SessionView | undefined>;
   /**
    * A worker's pick-up, in one round trip: marks a queued or running run `running` (attempts
    * + 1) and returns it with its session; undefined when the run is not queued or running.
    */
-  loadForExecution(input: {
+  pickUp(input: {
     runId: string;
     now: Date;
   }): Promise<{ run: RunView; session: SessionView } | undefined>;
-  findSession(sessionId: string): Promise<SessionView | undefined>;
   /** Writes one checkpoint in one transaction; returns the session's new version. */
   checkpoint(checkpoint: Checkpoint): Promise<number>;
   /** The latest `limit` messages of the session, oldest first. */
   history(input: { sessionId: string; limit: number }): Promise<ChatMessage[]>;
-  /** Writes LLM calls outside a checkpoint (a failed call that ends the run). */
-  recordLlmCalls(calls: readonly LlmCallRecord[]): Promise<void>;
   audit(records: readonly AuditRecord[]): Promise<void>;
   /** Undoes an admission whose job could not be enqueued: run failed, session released. */
   abandonAdmission(input: {

@@ -4,10 +4,16 @@ import type { RunEvent } from "../../application/ports/run-event.js";
 import type { RunEventStream, StoredRunEvent } from "../../application/ports/run-event-stream.js";
 import { toAgUiEvent } from "./agui-event-mapper.js";
 import type { BlockingConnectionPool } from "./blocking-connection-pool.js";
+import { parseEventPosition } from "./event-position.js";
 import { OpenEventTracker } from "./open-event-tracker.js";
 
 const TERMINAL_TYPES = new Set<string>([EventType.RUN_FINISHED, EventType.RUN_ERROR]);
-const READ_BATCH = 512;
+const READ_BATCH = 256;
+/**
+ * The lowest entry id Redis accepts: a run's first entry gets it, so its SSE id is known before
+ * it is stored; later entries get time-based ids, which are always greater.
+ */
+const FIRST_ENTRY_ID = "0-1";
 
 export interface RedisRunEventStreamOptions {
   /** Command connection (appends, range reads, expiry). */
@@ -22,8 +28,10 @@ export interface RedisRunEventStreamOptions {
 }
 
 /**
- * Run events on a Redis Stream per run (`{prefix}:run:{runId}:events`). Each entry holds the
- * AG-UI event type (`t`) and its JSON (`d`), so readers forward frames without re-parsing.
+ * Run events on a Redis Stream per run (`{prefix}:run:{runId}:events`). One entry holds one
+ * batch of AG-UI events (`d`: their JSON, one per line; `t`: "1" when the batch ends the run),
+ * so a burst of tokens costs one command, not one per token. Each event's position is
+ * `<entry id>:<index>`, which is what SSE `id:` carries and what `after` accepts.
  */
 export class RedisRunEventStream implements RunEventStream {
   constructor(private readonly options: RedisRunEventStreamOptions) {}
@@ -34,39 +42,38 @@ export class RedisRunEventStream implements RunEventStream {
 
   async append(runId: string, events: readonly RunEvent[]): Promise<void> {
     if (events.length === 0) return;
+    const { terminal, data } = encodeBatch(events);
+    await this.options.redis.xadd(
+      this.key(runId),
+      "MAXLEN",
+      "~",
+      this.options.maxLength,
+      "*",
+      "t",
+      terminal,
+      "d",
+      data,
+    );
+  }
+
+  async appendFirst(runId: string, event: RunEvent): Promise<void> {
+    const { terminal, data } = encodeBatch([event]);
+    await this.options.redis.xadd(this.key(runId), FIRST_ENTRY_ID, "t", terminal, "d", data);
+  }
+
+  firstEvent(event: RunEvent): StoredRunEvent {
+    const { terminal, data } = encodeBatch([event]);
+    return { id: `${FIRST_ENTRY_ID}:0`, data, terminal: terminal === "1" };
+  }
+
+  async appendFinal(runId: string, events: readonly RunEvent[]): Promise<void> {
     const key = this.key(runId);
-    const { maxLength } = this.options;
-    if (events.length === 1) {
-      const event = toAgUiEvent(events[0] as RunEvent);
-      await this.options.redis.xadd(
-        key,
-        "MAXLEN",
-        "~",
-        maxLength,
-        "*",
-        "t",
-        event.type,
-        "d",
-        JSON.stringify(event),
-      );
-      return;
+    const pipeline = this.options.redis.multi();
+    if (events.length > 0) {
+      const { terminal, data } = encodeBatch(events);
+      pipeline.xadd(key, "MAXLEN", "~", this.options.maxLength, "*", "t", terminal, "d", data);
     }
-    // One round trip for the whole batch; a pipeline keeps the order.
-    const pipeline = this.options.redis.pipeline();
-    for (const runEvent of events) {
-      const event = toAgUiEvent(runEvent);
-      pipeline.xadd(
-        key,
-        "MAXLEN",
-        "~",
-        maxLength,
-        "*",
-        "t",
-        event.type,
-        "d",
-        JSON.stringify(event),
-      );
-    }
+    pipeline.expire(key, this.options.retentionSeconds);
     const results = await pipeline.exec();
     const failure = results?.find(([error]) => error);
     if (failure?.[0]) throw failure[0];
@@ -74,7 +81,7 @@ export class RedisRunEventStream implements RunEventStream {
 
   async *follow({
     runId,
-    after = "0-0",
+    after,
     signal,
     onIdle,
   }: {
@@ -84,12 +91,22 @@ export class RedisRunEventStream implements RunEventStream {
     onIdle?: () => void;
   }): AsyncIterable<StoredRunEvent[]> {
     const key = this.key(runId);
-    let cursor = after;
-    // A reconnect after the terminal event has nothing left to wait for (an EventSource would
-    // otherwise hold a connection open forever).
-    if (after !== "0-0") {
-      const [entry] = await this.options.redis.xrange(key, after, after);
-      if (entry && toStored(entry[0], entry[1]).terminal) return;
+    const position = parseEventPosition(after);
+    let cursor = position.entry;
+    if (position.index !== undefined) {
+      // Resuming inside an entry: the rest of that entry first.
+      const [entry] = await this.options.redis.xrange(key, position.entry, position.entry);
+      const rest = entry ? toStored(entry[0], entry[1]).slice(position.index + 1) : [];
+      if (entry && toStored(entry[0], entry[1]).at(-1)?.terminal && rest.length === 0) return;
+      if (rest.length > 0) {
+        yield rest;
+        if (rest.at(-1)?.terminal) return;
+      }
+    } else if (cursor !== "0-0") {
+      // A reconnect after the terminal event has nothing left to wait for (an EventSource
+      // would otherwise hold a connection open forever).
+      const [entry] = await this.options.redis.xrange(key, cursor, cursor);
+      if (entry && toStored(entry[0], entry[1]).at(-1)?.terminal) return;
     }
     while (!signal.aborted) {
       const connection = await this.options.blockingPool.acquire();
@@ -124,19 +141,18 @@ export class RedisRunEventStream implements RunEventStream {
       }
       const batch: StoredRunEvent[] = [];
       for (const [id, fields] of reply[0]?.[1] ?? []) {
-        const stored = toStored(id, fields);
-        batch.push(stored);
+        batch.push(...toStored(id, fields));
         cursor = id;
-        if (stored.terminal) break;
+        if (batch.at(-1)?.terminal) break;
       }
-      yield batch;
+      if (batch.length > 0) yield batch;
       if (batch.at(-1)?.terminal) return;
     }
   }
 
   async readAll(runId: string): Promise<StoredRunEvent[]> {
     const entries = await this.options.redis.xrange(this.key(runId), "-", "+");
-    return entries.map(([id, fields]) => toStored(id, fields));
+    return entries.flatMap(([id, fields]) => toStored(id, fields));
   }
 
   async closeOpen(runId: string): Promise<number> {
@@ -152,12 +168,30 @@ export class RedisRunEventStream implements RunEventStream {
   }
 }
 
-function toStored(id: string, fields: string[]): StoredRunEvent {
-  let type = "";
+/** One entry's fields: the events' JSON, one per line, and whether the batch ends the run. */
+function encodeBatch(events: readonly RunEvent[]): { terminal: "0" | "1"; data: string } {
+  let data = "";
+  let lastType = "";
+  for (const runEvent of events) {
+    const event = toAgUiEvent(runEvent);
+    data += data ? `\n${JSON.stringify(event)}` : JSON.stringify(event);
+    lastType = event.type;
+  }
+  return { terminal: TERMINAL_TYPES.has(lastType) ? "1" : "0", data };
+}
+
+/** The events of one stream entry, each with its position `<entry id>:<index>`. */
+function toStored(id: string, fields: string[]): StoredRunEvent[] {
+  let terminal = false;
   let data = "";
   for (let index = 0; index < fields.length; index += 2) {
-    if (fields[index] === "t") type = fields[index + 1] ?? "";
+    if (fields[index] === "t") terminal = fields[index + 1] === "1";
     else if (fields[index] === "d") data = fields[index + 1] ?? "";
   }
-  return { id, data, terminal: TERMINAL_TYPES.has(type) };
+  const lines = data.split("\n");
+  return lines.map((line, index) => ({
+    id: `${id}:${index}`,
+    data: line,
+    terminal: terminal && index === lines.length - 1,
+  }));
 }

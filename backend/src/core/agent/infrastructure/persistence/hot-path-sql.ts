@@ -19,17 +19,6 @@ export const ADMISSION_READ = `
        where r.id = $2 or ($3::text is not null and r.session_id = $1 and r.idempotency_key = $3)
        order by r.id = $2 desc limit 1) as run`;
 
-/** A worker's pick-up: marks the run running and reads it with its session. */
-export const EXECUTION_LOAD = `
-  with picked as (
-    update runs set status = 'running', attempts = attempts + 1,
-                    started_at = coalesce(started_at, $2::timestamptz)
-    where id = $1 and status in ('queued', 'running')
-    returning *)
-  select ${jsonRowWithExactCost("picked")} as run,
-         (select ${jsonRowWithExactCost("s")} from sessions s where s.id = picked.session_id) as session
-  from picked`;
-
 /** The JSON argument of agent_checkpoint. */
 export function checkpointPayload(checkpoint: Checkpoint) {
   return {

@@ -1,7 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { sessions } from "../../../../models/index.js";
 import type { ChatMessage } from "../../application/ports/chat-message.js";
-import type { LlmCallRecord } from "../../application/ports/llm-call-record.js";
 import type {
   Admission,
   AdmissionCheck,
@@ -17,14 +16,12 @@ import { RequestError, VersionConflictError } from "../../domain/errors.js";
 import { StateSnapshot } from "../../domain/state-snapshot.js";
 import type { Database, DatabaseHandle } from "./database.js";
 import { DrizzleAuditLogRepository } from "./drizzle-audit-log-repository.js";
-import { DrizzleLlmCallRepository, type NewLlmCall } from "./drizzle-llm-call-repository.js";
 import { DrizzleMessageRepository } from "./drizzle-message-repository.js";
 import { DrizzleRunRepository } from "./drizzle-run-repository.js";
 import { DrizzleSessionRepository } from "./drizzle-session-repository.js";
 import {
   ADMISSION_READ,
   checkpointPayload,
-  EXECUTION_LOAD,
   SESSION_CHANGED,
   UNIQUE_VIOLATION,
 } from "./hot-path-sql.js";
@@ -37,7 +34,6 @@ export class PostgresRunStore implements RunStore {
   private readonly sessions: DrizzleSessionRepository;
   private readonly runs: DrizzleRunRepository;
   private readonly messages: DrizzleMessageRepository;
-  private readonly llmCalls: DrizzleLlmCallRepository;
   private readonly auditLog: DrizzleAuditLogRepository;
 
   private readonly db: Database;
@@ -49,7 +45,6 @@ export class PostgresRunStore implements RunStore {
     this.sessions = new DrizzleSessionRepository(db);
     this.runs = new DrizzleRunRepository(db);
     this.messages = new DrizzleMessageRepository(db);
-    this.llmCalls = new DrizzleLlmCallRepository(db);
     this.auditLog = new DrizzleAuditLogRepository(db);
   }
 
@@ -59,6 +54,10 @@ export class PostgresRunStore implements RunStore {
    * session only if the session is unchanged; a lost race reads again.
    */
   async admit(request: AdmissionRequest, check: AdmissionCheck): Promise<Admission> {
+    if (request.plainTurn) {
+      const admitted = await this.admitPlainTurn(request, check);
+      if (admitted) return admitted;
+    }
     for (let attempt = 1; ; attempt++) {
       const { rows } = await this.pool.query<{
         session: JsonRow | null;
@@ -129,15 +128,53 @@ export class PostgresRunStore implements RunStore {
     }
   }
 
-  async loadForExecution({ runId, now }: { runId: string; now: Date }) {
-    const { rows } = await this.pool.query<{ run: JsonRow; session: JsonRow | null }>({
-      name: "agent_load_for_execution",
-      text: EXECUTION_LOAD,
-      values: [runId, now.toISOString()],
-    });
-    const row = rows[0];
-    if (!row?.session) return undefined;
-    return { run: runViewFromJson(row.run), session: sessionViewFromJson(row.session) };
+  /** The one-round-trip path (`agent_admit_turn`); undefined when the general path must decide. */
+  private async admitPlainTurn(
+    request: AdmissionRequest,
+    check: AdmissionCheck,
+  ): Promise<Admission | undefined> {
+    let result: AdmitTurnResult | undefined;
+    try {
+      const { rows } = await this.pool.query<{ result: AdmitTurnResult }>({
+        name: "agent_admit_turn",
+        text: "select agent_admit_turn($1::jsonb) as result",
+        values: [
+          JSON.stringify({
+            session_id: request.sessionId,
+            user_id: request.userId,
+            workflow: request.workflow,
+            run_id: request.runId,
+            idempotency_key: request.idempotencyKey ?? null,
+            now: request.now.toISOString(),
+          }),
+        ],
+      });
+      result = rows[0]?.result;
+    } catch (error) {
+      // The same run id raced us: the general path answers with the replay.
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
+      throw error;
+    }
+    if (result?.outcome !== "admitted") return undefined;
+    const session: SessionView = {
+      ...newSessionView(request),
+      workflow: result.workflow,
+      messageCount: result.message_count,
+      lastSeq: result.last_seq,
+      createdAt: new Date(result.created_at),
+    };
+    // Nothing waits on this thread (the function checked), so the plan is a plain run.
+    const plan = check(session);
+    return {
+      run: admittedRun({ request, plan, workflow: result.workflow }),
+      session: {
+        ...session,
+        status: "queued",
+        activeRunId: request.runId,
+        version: result.version,
+      },
+      replayed: false,
+    };
   }
 
   async findRun(runId: string): Promise<RunView | undefined> {
@@ -150,13 +187,28 @@ export class PostgresRunStore implements RunStore {
     return row && toSessionView(row);
   }
 
+  /** One round trip (`agent_pick_up`): marks the run running and reads it with its session. */
+  async pickUp({ runId, now }: { runId: string; now: Date }) {
+    const { rows } = await this.pool.query<{
+      picked: { run: JsonRow; session: JsonRow | null } | null;
+    }>({
+      name: "agent_pick_up",
+      text: "select agent_pick_up($1, $2::timestamptz) as picked",
+      values: [runId, now.toISOString()],
+    });
+    const picked = rows[0]?.picked;
+    if (!picked?.session) return undefined;
+    return { run: runViewFromJson(picked.run), session: sessionViewFromJson(picked.session) };
+  }
+
   /** One round trip: `agent_checkpoint` runs the whole transaction server-side. */
   async checkpoint(checkpoint: Checkpoint): Promise<number> {
     try {
+      const text = JSON.stringify(checkpointPayload(checkpoint));
       const { rows } = await this.pool.query<{ version: number }>({
         name: "agent_checkpoint",
         text: "select agent_checkpoint($1::jsonb) as version",
-        values: [JSON.stringify(checkpointPayload(checkpoint))],
+        values: [text],
       });
       return rows[0]?.version ?? checkpoint.expectedVersion + 1;
     } catch (error) {
@@ -183,10 +235,6 @@ export class PostgresRunStore implements RunStore {
   }): Promise<ChatMessage[]> {
     const rows = await this.messages.listLatest({ sessionId, limit });
     return rows.map(toChatMessage);
-  }
-
-  async recordLlmCalls(calls: readonly LlmCallRecord[]): Promise<void> {
-    await this.llmCalls.insert(calls.map(toLlmCallRow));
   }
 
   async audit(records: readonly AuditRecord[]): Promise<void> {
@@ -248,6 +296,16 @@ export class PostgresRunStore implements RunStore {
 }
 
 type JsonRow = Record<string, unknown>;
+type AdmitTurnResult =
+  | { outcome: "slow" }
+  | {
+      outcome: "admitted";
+      version: number;
+      message_count: number;
+      last_seq: number;
+      workflow: string;
+      created_at: string;
+    };
 const MAX_ADMISSION_ATTEMPTS = 5;
 
 /** A known run id answers with the existing run, never a new one. */
@@ -328,34 +386,5 @@ function toAuditEntry(record: AuditRecord) {
     errorCode: record.errorCode ?? null,
     payload: record.payload ?? null,
     occurredAt: record.occurredAt,
-  };
-}
-
-function toLlmCallRow(call: LlmCallRecord): NewLlmCall {
-  return {
-    id: call.id,
-    runId: call.run_id,
-    sessionId: call.session_id,
-    agentType: call.agent_type,
-    stage: call.stage,
-    provider: call.provider,
-    modelRequested: call.model_requested,
-    modelResponse: call.model_response,
-    responseId: call.response_id,
-    startedAt: call.started_at,
-    firstTokenAt: call.first_token_at,
-    endedAt: call.ended_at,
-    status: call.status,
-    finishReason: call.finish_reason,
-    inputTokens: call.input_tokens,
-    cacheReadTokens: call.cache_read_tokens,
-    cacheWriteTokens: call.cache_write_tokens,
-    outputTokens: call.output_tokens,
-    reasoningTokens: call.reasoning_tokens,
-    totalTokens: call.total_tokens,
-    usageRaw: call.usage_raw,
-    costUsd: call.cost_usd,
-    costSource: call.cost_source,
-    error: call.error,
   };
 }

@@ -43,7 +43,11 @@ export function startRunWorker({
     const data = parseRunJob(job.data);
     const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     try {
-      await executor.execute(data, { shutdown: shutdown.signal, finalAttempt });
+      await executor.execute(data, {
+        shutdown: shutdown.signal,
+        finalAttempt,
+        attempt: Math.max(job.attemptsStarted, 1),
+      });
     } catch (error) {
       if (error instanceof RunHandedBackError && token) {
         // Back to the queue without spending an attempt; another worker continues the run.
