@@ -118,12 +118,33 @@ describe("createRuntimeConfigLoader", () => {
     await expect(loader.get()).rejects.toBeInstanceOf(ConfigError);
   });
 
+  it("keeps serving the last good config when a later system_agents change breaks it, and says so", async () => {
+    let rows: SystemAgentRow[] = [systemAgentRow({ llm: { model_code: "deepseek-v3.2" } })];
+    const error = vi.fn();
+    const loader = createRuntimeConfigLoader({
+      staticDirectory,
+      listSystemAgents: async () => rows,
+      logger: { warn: vi.fn(), error },
+    });
+    const good = await loader.get();
+
+    rows = [systemAgentRow({ id: "bad", version: 2, tools: ["srv.nope"] })];
+    loader.invalidate();
+    expect(await loader.get()).toBe(good);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0]?.[0].err).toBeInstanceOf(ConfigError);
+
+    rows = [systemAgentRow({ version: 3, llm: { model_code: "gpt-4.1" } })];
+    loader.invalidate();
+    expect((await loader.get()).agents.intent?.llm.model_code).toBe("gpt-4.1");
+  });
+
   it("logs each warning once per load", async () => {
     const warn = vi.fn();
     const loader = createRuntimeConfigLoader({
       staticDirectory: fixtureDirectory("real-project"),
       listSystemAgents: async () => [],
-      logger: { warn },
+      logger: { warn, error: vi.fn() },
     });
 
     const config = await loader.get();
