@@ -1,5 +1,7 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { RunAcceptance } from "../../core/agent/application/run-request.js";
 import { type AuthOptions, createAuthenticator } from "./dependencies.js";
 import {
   CancelAcceptedSchema,
@@ -27,6 +29,48 @@ import {
   toRunRequest,
 } from "./service.js";
 import { streamRunEvents, wantsEventStream } from "./sse.js";
+
+/**
+ * 202 for an accepted run: its events as SSE (RUN_STARTED at once, then the stream) when the
+ * client asks for them, else the run's ids once it is on the queue.
+ */
+async function answerAccepted({
+  request,
+  reply,
+  accepted,
+  services,
+}: {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  accepted: RunAcceptance;
+  services: AgentApiServices;
+}) {
+  if (wantsEventStream(request)) {
+    return streamRunEvents({
+      request,
+      reply,
+      status: 202,
+      ...(accepted.startEvent ? { first: accepted.startEvent } : {}),
+      ready: accepted.dispatched,
+      open: ({ signal, onIdle }) =>
+        services.conversations.follow({
+          runId: accepted.runId,
+          ...(accepted.startEvent ? { after: accepted.startEvent.id } : {}),
+          signal,
+          onIdle,
+        }),
+    });
+  }
+  await accepted.dispatched;
+  return reply.status(202).send({
+    run_id: accepted.runId,
+    session_id: accepted.sessionId,
+    kind: accepted.kind,
+    status: accepted.status,
+    replayed: accepted.replayed,
+    events_url: eventsUrl(accepted.runId),
+  });
+}
 
 export interface AgentRouterOptions {
   services: AgentApiServices;
@@ -71,31 +115,7 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
         request: toRunRequest(request.body),
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
-      if (wantsEventStream(request)) {
-        return streamRunEvents({
-          request,
-          reply,
-          status: 202,
-          ...(accepted.startEvent ? { first: accepted.startEvent } : {}),
-          ready: accepted.dispatched,
-          open: ({ signal, onIdle }) =>
-            services.conversations.follow({
-              runId: accepted.runId,
-              ...(accepted.startEvent ? { after: accepted.startEvent.id } : {}),
-              signal,
-              onIdle,
-            }),
-        });
-      }
-      await accepted.dispatched;
-      return reply.status(202).send({
-        run_id: accepted.runId,
-        session_id: accepted.sessionId,
-        kind: accepted.kind,
-        status: accepted.status,
-        replayed: accepted.replayed,
-        events_url: eventsUrl(accepted.runId),
-      });
+      return answerAccepted({ request, reply, accepted, services });
     },
   );
 
@@ -168,31 +188,7 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
         },
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
-      if (wantsEventStream(request)) {
-        return streamRunEvents({
-          request,
-          reply,
-          status: 202,
-          ...(accepted.startEvent ? { first: accepted.startEvent } : {}),
-          ready: accepted.dispatched,
-          open: ({ signal, onIdle }) =>
-            services.conversations.follow({
-              runId: accepted.runId,
-              ...(accepted.startEvent ? { after: accepted.startEvent.id } : {}),
-              signal,
-              onIdle,
-            }),
-        });
-      }
-      await accepted.dispatched;
-      return reply.status(202).send({
-        run_id: accepted.runId,
-        session_id: accepted.sessionId,
-        kind: accepted.kind,
-        status: accepted.status,
-        replayed: accepted.replayed,
-        events_url: eventsUrl(accepted.runId),
-      });
+      return answerAccepted({ request, reply, accepted, services });
     },
   );
 

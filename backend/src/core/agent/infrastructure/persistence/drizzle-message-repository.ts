@@ -1,6 +1,10 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
-import { messages, type StoredToolCall, sessions } from "../../../../models/index.js";
+import { messages, type StoredToolCall } from "../../../../models/index.js";
+import { RequestError } from "../../domain/errors.js";
 import type { Database, Executor } from "./database.js";
+
+/** SQLSTATE agent_append_messages raises for an unknown session. */
+const SESSION_MISSING = "AR404";
 
 export type MessageRow = typeof messages.$inferSelect;
 export type MessageRole = "user" | "assistant" | "tool" | "system";
@@ -16,10 +20,25 @@ export interface NewMessage {
   stage?: string | null;
 }
 
+/** The JSON a message has in `agent_append_messages` / `agent_checkpoint` payloads. */
+export function messagePayload(message: NewMessage) {
+  return {
+    id: message.id,
+    role: message.role,
+    content: message.content ?? null,
+    content_parts: message.contentParts ?? null,
+    tool_calls: message.toolCalls ?? null,
+    tool_call_id: message.toolCallId ?? null,
+    error: message.error ?? null,
+    stage: message.stage ?? null,
+  };
+}
+
 /**
- * Chat history. `append` gives each new message the next gap-free `seq` of its session: it
- * locks the session row, so concurrent appenders queue up instead of racing for numbers, and
- * a rolled-back transaction rolls the counter back with it.
+ * Chat history. Appending is `agent_append_messages` (migrations/0004), the same function every
+ * checkpoint uses: it gives each new message the next gap-free `seq` of its session by locking
+ * the session row, so concurrent appenders queue up instead of racing for numbers, and a
+ * rolled-back transaction rolls the counter back with it.
  */
 export class DrizzleMessageRepository {
   constructor(private readonly db: Database) {}
@@ -30,84 +49,32 @@ export class DrizzleMessageRepository {
    */
   async append(
     input: { sessionId: string; runId: string | null; messages: readonly NewMessage[]; now: Date },
-    executor?: Executor,
+    executor: Executor = this.db,
   ): Promise<MessageRow[]> {
     if (input.messages.length === 0) return [];
-    if (!executor) return this.db.transaction((transaction) => this.append(input, transaction));
-    const [locked] = await executor
-      .select({ lastSeq: sessions.lastSeq })
-      .from(sessions)
-      .where(eq(sessions.id, input.sessionId))
-      .for("update");
-    if (!locked)
-      throw new Error(`cannot append messages: session ${input.sessionId} does not exist`);
-    const inserted = await this.insertAfter(
-      { ...input, lastSeq: locked.lastSeq, skipStored: true },
-      executor,
-    );
-    if (inserted.length > 0) {
-      await executor
-        .update(sessions)
-        .set({
-          lastSeq: locked.lastSeq + inserted.length,
-          messageCount: sql`${sessions.messageCount} + ${inserted.length}`,
-          updatedAt: input.now,
-        })
-        .where(eq(sessions.id, input.sessionId));
-    }
-    return inserted;
-  }
-
-  /**
-   * The numbering step of `append`, for callers that already hold the session lock and update
-   * the session row themselves (the checkpoint): inserts with seq `lastSeq + 1…` and leaves
-   * `sessions` alone. `skipStored` drops ids that exist already.
-   */
-  async insertAfter(
-    input: {
-      sessionId: string;
-      runId: string | null;
-      messages: readonly NewMessage[];
-      lastSeq: number;
-      skipStored: boolean;
-      now: Date;
-    },
-    executor: Executor,
-  ): Promise<MessageRow[]> {
-    let fresh = input.messages;
-    if (input.skipStored && fresh.length > 0) {
-      const stored = await executor
-        .select({ id: messages.id })
-        .from(messages)
-        .where(
-          inArray(
-            messages.id,
-            fresh.map((message) => message.id),
-          ),
-        );
-      const seen = new Set(stored.map((row) => row.id));
-      fresh = fresh.filter((message) => {
-        if (seen.has(message.id)) return false;
-        seen.add(message.id);
-        return true;
+    const inserted = await executor
+      .execute<{ id: string }>(sql`
+        select id from agent_append_messages(
+          ${input.sessionId}, ${input.runId}, ${JSON.stringify(input.messages.map(messagePayload))}::jsonb,
+          true, ${input.now.toISOString()}::timestamptz)`)
+      .catch((error: unknown) => {
+        // drizzle wraps the driver's error; the function's SQLSTATE is on the cause.
+        if ((error as { cause?: { code?: string } }).cause?.code === SESSION_MISSING) {
+          throw new RequestError({
+            code: "NOT_FOUND",
+            message: `cannot append messages: session ${input.sessionId} does not exist`,
+            cause: error,
+          });
+        }
+        throw error;
       });
-    }
-    if (fresh.length === 0) return [];
-    const rows = fresh.map((message, index) => ({
-      id: message.id,
-      sessionId: input.sessionId,
-      runId: input.runId,
-      seq: input.lastSeq + index + 1,
-      role: message.role,
-      content: message.content ?? null,
-      contentParts: message.contentParts ?? null,
-      toolCalls: message.toolCalls ?? null,
-      toolCallId: message.toolCallId ?? null,
-      error: message.error ?? null,
-      stage: message.stage ?? null,
-      createdAt: input.now,
-    }));
-    return executor.insert(messages).values(rows).returning();
+    const ids = inserted.rows.map((row) => row.id);
+    if (ids.length === 0) return [];
+    return executor
+      .select()
+      .from(messages)
+      .where(and(eq(messages.sessionId, input.sessionId), inArray(messages.id, ids)))
+      .orderBy(asc(messages.seq));
   }
 
   /** History in seq order, paged by `afterSeq`. */

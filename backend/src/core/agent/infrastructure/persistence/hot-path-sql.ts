@@ -1,4 +1,5 @@
 import type { Checkpoint } from "../../application/ports/run-store.js";
+import { messagePayload } from "./drizzle-message-repository.js";
 import { jsonRowWithExactCost } from "./json-row-views.js";
 import { toMessageRow } from "./message-mapping.js";
 
@@ -27,19 +28,7 @@ export function checkpointPayload(checkpoint: Checkpoint) {
     expected_version: checkpoint.expectedVersion,
     snapshot: checkpoint.snapshot,
     now: checkpoint.now.toISOString(),
-    messages: (checkpoint.messages ?? []).map((message) => {
-      const row = toMessageRow(message);
-      return {
-        id: row.id,
-        role: row.role,
-        content: row.content ?? null,
-        content_parts: row.contentParts ?? null,
-        tool_calls: row.toolCalls ?? null,
-        tool_call_id: row.toolCallId ?? null,
-        error: row.error ?? null,
-        stage: row.stage ?? null,
-      };
-    }),
+    messages: (checkpoint.messages ?? []).map((message) => messagePayload(toMessageRow(message))),
     messages_may_exist: checkpoint.messagesMayExist === true,
     llm_calls: checkpoint.llmCalls ?? [],
     audit: (checkpoint.audit ?? []).map((record) => ({

@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  DrizzleLlmCallRepository,
-  type NewLlmCall,
-} from "../../../../../../src/core/agent/infrastructure/persistence/drizzle-llm-call-repository.js";
+import type { LlmCallRecord } from "../../../../../../src/core/agent/application/ports/llm-call-record.js";
+import { DrizzleLlmCallRepository } from "../../../../../../src/core/agent/infrastructure/persistence/drizzle-llm-call-repository.js";
 import { DrizzleRunRepository } from "../../../../../../src/core/agent/infrastructure/persistence/drizzle-run-repository.js";
 import { DrizzleSessionRepository } from "../../../../../../src/core/agent/infrastructure/persistence/drizzle-session-repository.js";
 import { connectTestDatabase, uniqueId } from "../../../../../support/database.js";
@@ -33,26 +31,33 @@ async function newRun() {
 
 function call(
   ids: { sessionId: string; runId: string },
-  overrides: Partial<NewLlmCall> = {},
-): NewLlmCall {
+  overrides: Partial<LlmCallRecord> = {},
+): LlmCallRecord {
   return {
     id: randomUUID(),
-    runId: ids.runId,
-    sessionId: ids.sessionId,
-    agentType: "responder",
+    run_id: ids.runId,
+    session_id: ids.sessionId,
+    agent_type: "responder",
     stage: "respond",
     provider: "deepseek",
-    modelRequested: "deepseek-chat",
-    startedAt: now,
-    endedAt: now,
+    model_requested: "deepseek-chat",
+    model_response: null,
+    response_id: null,
+    started_at: now,
+    first_token_at: null,
+    ended_at: now,
     status: "success",
-    inputTokens: 100,
-    cacheReadTokens: 40,
-    outputTokens: 20,
-    reasoningTokens: 5,
-    totalTokens: 120,
-    costUsd: "0.000000028",
-    costSource: "provider_reported",
+    finish_reason: "stop",
+    input_tokens: 100,
+    cache_read_tokens: 40,
+    cache_write_tokens: 0,
+    output_tokens: 20,
+    reasoning_tokens: 5,
+    total_tokens: 120,
+    usage_raw: null,
+    cost_usd: "0.000000028",
+    cost_source: "provider_reported",
+    error: null,
     ...overrides,
   };
 }
@@ -93,13 +98,13 @@ describe("llm call repository: metering roll-up", () => {
     await llmCalls.insert([
       call(ids, {
         status: "error",
-        costUsd: null,
-        costSource: "unpriced",
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        reasoningTokens: 0,
-        totalTokens: 0,
+        cost_usd: null,
+        cost_source: "unpriced",
+        input_tokens: 0,
+        output_tokens: 0,
+        cache_read_tokens: 0,
+        reasoning_tokens: 0,
+        total_tokens: 0,
         error: "HTTP 500",
       }),
     ]);
