@@ -6,7 +6,7 @@ import type { Database, Executor } from "./database.js";
 export type LlmCallRow = typeof llmCalls.$inferSelect;
 
 /**
- * Metering rows. Recording is `agent_record_llm_calls` (migrations/0004), the same function
+ * Metering rows. Recording is `agent_record_llm_calls` (migrations/0002_hot_path_functions.sql), the same function
  * every checkpoint uses: idempotent on the call id, and the run and session totals move in the
  * same transaction, only by what was actually inserted, with the money summed as numeric.
  */

@@ -35,7 +35,7 @@ export function messagePayload(message: NewMessage) {
 }
 
 /**
- * Chat history. Appending is `agent_append_messages` (migrations/0004), the same function every
+ * Chat history. Appending is `agent_append_messages` (migrations/0002_hot_path_functions.sql), the same function every
  * checkpoint uses: it gives each new message the next gap-free `seq` of its session by locking
  * the session row, so concurrent appenders queue up instead of racing for numbers, and a
  * rolled-back transaction rolls the counter back with it.

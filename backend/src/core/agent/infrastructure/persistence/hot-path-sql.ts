@@ -5,7 +5,7 @@ import { toMessageRow } from "./message-mapping.js";
 
 /*
  * The statements on the per-run hot path, each one round trip (named, so Postgres plans them
- * once per connection). See migrations/0002 for the two functions.
+ * once per connection). See migrations/0002_hot_path_functions.sql for the functions.
  */
 
 /** SQLSTATE raised by agent_checkpoint / agent_admit when the session changed since it was read. */

@@ -1,6 +1,26 @@
--- The checkpoint wrote the session row three times (message counters, usage totals, snapshot)
--- since 0004; it measured 20 % fewer runs per second. The insert rules move into two inner
--- functions that touch nothing else, and each caller updates the session and run rows once.
+-- The statements of the per-run hot path, one round trip each (ARCHITECTURE.md §5), and the
+-- two insert rules they share with the repositories:
+--   agent_insert_messages / agent_insert_llm_calls   the only code that numbers messages and
+--                                                    inserts metering rows
+--   agent_append_messages / agent_record_llm_calls   the repositories' entry points
+--   agent_checkpoint    everything one checkpoint writes, in one transaction
+--   agent_admit_turn    a plain user turn's admission
+--   agent_admit         the general admission, after the caller decided
+--   agent_pick_up       a worker's pick-up
+-- A lost optimistic-lock race raises SQLSTATE AR001 (SNAPSHOT_VERSION_CONFLICT, or a retry of
+-- the admission); an append to an unknown session raises AR404.
+
+-- agent_checkpoint(p) fields:
+--   p.session_id, p.run_id, p.expected_version, p.snapshot, p.now        required
+--   p.messages[]            {id, role, content, content_parts, tool_calls, tool_call_id, error, stage},
+--                           numbered after the session's last_seq in array order
+--   p.messages_may_exist    skip messages whose id is already stored (client-supplied ids)
+--   p.llm_calls[]           llm_calls rows; inserted idempotently, totals move only by new rows
+--   p.audit[]               audit_log rows
+--   p.session_status        new sessions.status (absent: unchanged)
+--   p.active_run_id         present: new sessions.active_run_id (null releases the session)
+--   p.run_started           a worker picked the run up: status running, attempts + 1
+--   p.run_status, p.run_error_code, p.run_error_message   the run's new status / error
 
 -- agent_insert_messages: inserts messages numbered after p_last_seq, in array order, skipping
 -- ids already stored when asked. The caller holds the session row lock and moves the counters.
@@ -121,7 +141,7 @@ LANGUAGE sql AS $$
 $$;
 --> statement-breakpoint
 
--- agent_checkpoint(p): everything one checkpoint writes, atomically (fields: see 0002), with one
+-- agent_checkpoint(p): everything one checkpoint writes, atomically (fields: above), with one
 -- update of the session row and at most one of the run row. The calls of a checkpoint all
 -- belong to its run and session.
 CREATE OR REPLACE FUNCTION agent_checkpoint(p jsonb) RETURNS integer
@@ -198,5 +218,122 @@ BEGIN
   END IF;
 
   RETURN v_version + 1;
+END;
+$$;
+--> statement-breakpoint
+
+-- agent_admit(p): records an admitted run and claims its session, if the session is still the
+-- one the caller read (same version, no active run, same owner) or does not exist yet.
+--   p.session_id, p.user_id, p.workflow, p.expected_version (null: the session must not exist),
+--   p.run_id, p.kind, p.parent_run_id, p.idempotency_key, p.now
+-- Returns the session's new version; AR001 when the session changed meanwhile (read again).
+CREATE OR REPLACE FUNCTION agent_admit(p jsonb) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_now timestamptz := (p->>'now')::timestamptz;
+  v_version integer;
+BEGIN
+  IF p->'expected_version' IS NULL OR jsonb_typeof(p->'expected_version') = 'null' THEN
+    INSERT INTO sessions (id, user_id, workflow, status, active_run_id, version, created_at, updated_at)
+    VALUES (p->>'session_id', p->>'user_id', p->>'workflow', 'queued', p->>'run_id', 1, v_now, v_now)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING version INTO v_version;
+  ELSE
+    UPDATE sessions SET status = 'queued', active_run_id = p->>'run_id', version = version + 1,
+                        updated_at = v_now
+    WHERE id = p->>'session_id' AND version = (p->>'expected_version')::integer
+      AND active_run_id IS NULL AND user_id = p->>'user_id' AND deleted_at IS NULL
+    RETURNING version INTO v_version;
+  END IF;
+  IF v_version IS NULL THEN
+    RAISE EXCEPTION 'session % changed while the run was being admitted', p->>'session_id'
+      USING ERRCODE = 'AR001';
+  END IF;
+  INSERT INTO runs (id, session_id, user_id, kind, parent_run_id, workflow, idempotency_key, created_at)
+  VALUES (p->>'run_id', p->>'session_id', p->>'user_id', p->>'kind', p->>'parent_run_id',
+          p->>'workflow', p->>'idempotency_key', v_now);
+  RETURN v_version;
+END;
+$$;
+--> statement-breakpoint
+
+-- agent_admit_turn(p): the one-round-trip admission of a plain user turn (no tool results, no
+-- resume entries). It admits only when nothing needs a decision: the run id is new, the session
+-- is new or belongs to the caller, has no active run and no call waiting for an answer.
+-- Anything else answers {outcome: "slow"} without writing, and the caller takes the general
+-- path (read, decide, agent_admit), which also produces the precise error.
+--   p.session_id, p.user_id, p.workflow, p.run_id, p.idempotency_key, p.now
+-- Returns {outcome: "admitted", version, message_count, workflow} or {outcome: "slow"}.
+CREATE OR REPLACE FUNCTION agent_admit_turn(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_now timestamptz := (p->>'now')::timestamptz;
+  v_session sessions%ROWTYPE;
+  v_version integer;
+BEGIN
+  IF EXISTS (SELECT 1 FROM runs WHERE id = p->>'run_id')
+     OR (p->>'idempotency_key' IS NOT NULL AND EXISTS (
+           SELECT 1 FROM runs WHERE session_id = p->>'session_id' AND idempotency_key = p->>'idempotency_key')) THEN
+    RETURN jsonb_build_object('outcome', 'slow');
+  END IF;
+
+  SELECT * INTO v_session FROM sessions WHERE id = p->>'session_id' FOR UPDATE;
+  IF NOT FOUND THEN
+    INSERT INTO sessions (id, user_id, workflow, status, active_run_id, version, created_at, updated_at)
+    VALUES (p->>'session_id', p->>'user_id', p->>'workflow', 'queued', p->>'run_id', 1, v_now, v_now)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING version INTO v_version;
+    IF v_version IS NULL THEN
+      RETURN jsonb_build_object('outcome', 'slow');
+    END IF;
+  ELSIF v_session.user_id <> p->>'user_id'
+     OR v_session.deleted_at IS NOT NULL
+     OR v_session.active_run_id IS NOT NULL
+     OR jsonb_path_exists(coalesce(v_session.state_snapshot, '{}'::jsonb),
+                          '$.pending_tool_calls[*] ? (@.status == "PENDING_APPROVAL")') THEN
+    RETURN jsonb_build_object('outcome', 'slow');
+  ELSE
+    UPDATE sessions SET status = 'queued', active_run_id = p->>'run_id', version = version + 1,
+                        updated_at = v_now
+    WHERE id = v_session.id
+    RETURNING version INTO v_version;
+  END IF;
+
+  INSERT INTO runs (id, session_id, user_id, kind, workflow, idempotency_key, created_at)
+  VALUES (p->>'run_id', p->>'session_id', p->>'user_id', 'run',
+          coalesce(v_session.workflow, p->>'workflow'), p->>'idempotency_key', v_now);
+
+  RETURN jsonb_build_object(
+    'outcome', 'admitted',
+    'version', v_version,
+    'message_count', coalesce(v_session.message_count, 0),
+    'last_seq', coalesce(v_session.last_seq, 0),
+    'workflow', coalesce(v_session.workflow, p->>'workflow'),
+    'created_at', coalesce(v_session.created_at, v_now));
+END;
+$$;
+--> statement-breakpoint
+
+-- agent_pick_up(run_id, now): a worker's pick-up in one round trip: marks a queued or running
+-- run `running` (attempts + 1) and returns it with its session. The status is only a signal to
+-- observers (the run's checkpoints are what count), so this commit does not wait for the WAL
+-- flush: a database crash could at worst forget the status, which the next checkpoint writes.
+-- Returns {run, session} as JSON (cost_usd as text), or null when the run is not active.
+CREATE OR REPLACE FUNCTION agent_pick_up(p_run_id text, p_now timestamptz) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_run runs%ROWTYPE;
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  UPDATE runs SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, p_now)
+  WHERE id = p_run_id AND status IN ('queued', 'running')
+  RETURNING * INTO v_run;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  RETURN jsonb_build_object(
+    'run', to_jsonb(v_run) - 'cost_usd' || jsonb_build_object('cost_usd', v_run.cost_usd::text),
+    'session', (SELECT to_jsonb(s) - 'cost_usd' || jsonb_build_object('cost_usd', s.cost_usd::text)
+                FROM sessions s WHERE s.id = v_run.session_id));
 END;
 $$;
