@@ -2,10 +2,8 @@ import { HitlClient } from "./hitl-client.js";
 import { HitlDatabase } from "./hitl-database.js";
 import { ScriptedConversations } from "./hitl-scripted-conversations.js";
 import { type ScriptedOpenAiServer, startScriptedOpenAiServer } from "./scripted-openai-server.js";
-import { startServices } from "./service-processes.js";
+import { type Services, startServices } from "./service-processes.js";
 import { scriptedDeepseek, testEnvironment } from "./test-settings.js";
-
-export type Services = Awaited<ReturnType<typeof startServices>>;
 
 /** What one human-in-the-loop test file shares: processes, scripted model, client, database. */
 export interface HitlEnvironment {

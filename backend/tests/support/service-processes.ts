@@ -78,6 +78,9 @@ export class ServiceProcess {
   }
 }
 
+/** A running `api` + `worker` pair, as `startServices` returns it. */
+export type Services = Awaited<ReturnType<typeof startServices>>;
+
 /** Starts `api` and `worker` as separate processes on the given environment. */
 export async function startServices(environment: Record<string, string>) {
   const port = await freePort();

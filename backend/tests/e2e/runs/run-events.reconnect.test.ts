@@ -1,35 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseAgUiFrames, verifyAgUiEvents } from "../../support/agui-stream-checks.js";
 import { uniqueId } from "../../support/database.js";
 import { RunApiClient, runInput } from "../../support/run-api-client.js";
-import {
-  type ScriptedOpenAiServer,
-  startScriptedOpenAiServer,
-} from "../../support/scripted-openai-server.js";
-import { ScriptedStages } from "../../support/scripted-stages.js";
-import { startServices } from "../../support/service-processes.js";
+import { useScriptedServices } from "../../support/scripted-services.js";
 import { frameType, readRunFrames, type SseFrame } from "../../support/sse-event-reader.js";
-import { scriptedDeepseek, testEnvironment } from "../../support/test-settings.js";
 
 /** A slow answer: 30 text chunks, 100 ms apart, so a client can drop out mid-message. */
 const SLOW_CHUNKS = Array.from({ length: 30 }, (_, index) => `part${index} `);
 
-let server: ScriptedOpenAiServer;
-let stages: ScriptedStages;
-let services: Awaited<ReturnType<typeof startServices>> | undefined;
+const harness = useScriptedServices();
 let client: RunApiClient;
 
 beforeAll(async () => {
-  server = await startScriptedOpenAiServer();
-  stages = new ScriptedStages(server);
-  services = await startServices(testEnvironment(scriptedDeepseek(server.baseUrl)));
-  client = RunApiClient.forUser(services.baseUrl, uniqueId("user"));
+  client = RunApiClient.forUser(harness.services.baseUrl, uniqueId("user"));
 }, 60_000);
-
-afterAll(async () => {
-  await services?.stop();
-  await server?.close();
-});
 
 /** Starts a run (slow unless `chunkDelayMs` says otherwise) with the POST's own event stream. */
 async function startRun({
@@ -40,7 +24,7 @@ async function startRun({
   chunkDelayMs?: number;
 } = {}): Promise<{ runId: string; response: Response }> {
   const marker = uniqueId("slow");
-  stages.script(marker, { respond: { text: SLOW_CHUNKS, chunkDelayMs } });
+  harness.stages.script(marker, { respond: { text: SLOW_CHUNKS, chunkDelayMs } });
   const input = runInput({ text: `Tell me a long story ${marker}` });
   const response = await client.request("/runs", {
     body: input,

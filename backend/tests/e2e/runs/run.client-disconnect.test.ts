@@ -1,44 +1,21 @@
 import { type BaseEvent, HttpAgent } from "@ag-ui/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../../../src/core/agent/infrastructure/persistence/database.js";
+import { describe, expect, it } from "vitest";
 import {
   parseAgUiFrames,
   streamedText,
   verifyAgUiEvents,
 } from "../../support/agui-stream-checks.js";
-import { connectTestDatabase, uniqueId } from "../../support/database.js";
+import { uniqueId } from "../../support/database.js";
 import { tokenFor } from "../../support/jwt.js";
 import { RunApiClient, runInput } from "../../support/run-api-client.js";
 import { readRunRows } from "../../support/run-rows.js";
-import {
-  type ScriptedOpenAiServer,
-  startScriptedOpenAiServer,
-} from "../../support/scripted-openai-server.js";
-import { ScriptedStages } from "../../support/scripted-stages.js";
-import { startServices } from "../../support/service-processes.js";
+import { useScriptedServices } from "../../support/scripted-services.js";
 import { readRunFrames } from "../../support/sse-event-reader.js";
-import { scriptedDeepseek, testEnvironment } from "../../support/test-settings.js";
 
 const SLOW_CHUNKS = Array.from({ length: 20 }, (_, index) => `word${index} `);
 const FULL_TEXT = SLOW_CHUNKS.join("");
 
-let server: ScriptedOpenAiServer;
-let stages: ScriptedStages;
-let services: Awaited<ReturnType<typeof startServices>> | undefined;
-let database: DatabaseHandle;
-
-beforeAll(async () => {
-  server = await startScriptedOpenAiServer();
-  stages = new ScriptedStages(server);
-  database = connectTestDatabase(2);
-  services = await startServices(testEnvironment(scriptedDeepseek(server.baseUrl)));
-}, 60_000);
-
-afterAll(async () => {
-  await services?.stop();
-  await database?.close();
-  await server?.close();
-});
+const harness = useScriptedServices();
 
 /** The run finished on its own and everything it produced is in Postgres and on the stream. */
 async function expectFullyPersisted({
@@ -54,7 +31,7 @@ async function expectFullyPersisted({
 }) {
   const run = await client.waitForRun(runId);
   expect(run.status).toBe("succeeded");
-  const rows = await readRunRows(database, { sessionId, runId });
+  const rows = await readRunRows(harness.database, { sessionId, runId });
   expect(rows.messages.map((message) => [message.seq, message.role, message.content])).toEqual([
     [1, "user", expect.any(String)],
     [2, "assistant", FULL_TEXT],
@@ -81,8 +58,8 @@ describe("a client that disconnects mid-run", () => {
     const runId = uniqueId("run");
     const marker = uniqueId("abort");
     const userMessageId = uniqueId("m");
-    stages.script(marker, { respond: { text: SLOW_CHUNKS, chunkDelayMs: 100 } });
-    const baseUrl = services?.baseUrl as string;
+    harness.stages.script(marker, { respond: { text: SLOW_CHUNKS, chunkDelayMs: 100 } });
+    const baseUrl = harness.services.baseUrl;
     const agent = new HttpAgent({
       url: `${baseUrl}/api/v1/agent/runs`,
       headers: { authorization: `Bearer ${await tokenFor(userId)}` },
@@ -116,8 +93,8 @@ describe("a client that disconnects mid-run", () => {
   it("does not stop the run: dropping the POST right after its 202 still finishes and persists it", async () => {
     const userId = uniqueId("user");
     const marker = uniqueId("drop");
-    stages.script(marker, { respond: { text: SLOW_CHUNKS, chunkDelayMs: 20 } });
-    const client = RunApiClient.forUser(services?.baseUrl as string, userId);
+    harness.stages.script(marker, { respond: { text: SLOW_CHUNKS, chunkDelayMs: 20 } });
+    const client = RunApiClient.forUser(harness.services.baseUrl, userId);
     const input = runInput({ text: `Count quickly ${marker}` });
     const connection = new AbortController();
     const response = await client.request("/runs", {

@@ -1,39 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../../../src/core/agent/infrastructure/persistence/database.js";
-import { connectTestDatabase, uniqueId } from "../../support/database.js";
+import { describe, expect, it } from "vitest";
+import { uniqueId } from "../../support/database.js";
 import { RunApiClient, runInput } from "../../support/run-api-client.js";
 import { readRunRows } from "../../support/run-rows.js";
-import {
-  type ScriptedOpenAiServer,
-  startScriptedOpenAiServer,
-} from "../../support/scripted-openai-server.js";
-import { ScriptedStages } from "../../support/scripted-stages.js";
-import { startServices } from "../../support/service-processes.js";
+import { useScriptedServices } from "../../support/scripted-services.js";
 import { frameType, readRunFrames } from "../../support/sse-event-reader.js";
-import { scriptedDeepseek, testEnvironment } from "../../support/test-settings.js";
 
-let server: ScriptedOpenAiServer;
-let stages: ScriptedStages;
-let services: Awaited<ReturnType<typeof startServices>> | undefined;
-let database: DatabaseHandle;
-
-beforeAll(async () => {
-  server = await startScriptedOpenAiServer();
-  stages = new ScriptedStages(server);
-  database = connectTestDatabase(2);
-  services = await startServices(testEnvironment(scriptedDeepseek(server.baseUrl)));
-}, 60_000);
-
-afterAll(async () => {
-  await services?.stop();
-  await database?.close();
-  await server?.close();
-});
+const harness = useScriptedServices();
 
 /** A turn whose answer takes ~2 s to stream, so a run on it is certainly still active. */
 function slowTurn(threadId: string) {
   const marker = uniqueId("turn");
-  stages.script(marker, {
+  harness.stages.script(marker, {
     intent: { text: "question", delayMs: 500 },
     respond: { text: Array.from({ length: 15 }, (_, index) => `t${index} `), chunkDelayMs: 100 },
   });
@@ -42,7 +19,7 @@ function slowTurn(threadId: string) {
 
 describe("two runs on one thread", () => {
   it("admits one of two concurrent POSTs and refuses the other with 409 THREAD_BUSY", async () => {
-    const client = RunApiClient.forUser(services?.baseUrl as string, uniqueId("user"));
+    const client = RunApiClient.forUser(harness.services.baseUrl, uniqueId("user"));
     const threadId = uniqueId("thread");
     const first = slowTurn(threadId);
     const second = slowTurn(threadId);
@@ -81,7 +58,7 @@ describe("two runs on one thread", () => {
     expect(afterwards.status).toBe(202);
     expect((await client.waitForRun(next.runId)).status).toBe("succeeded");
 
-    const rows = await readRunRows(database, { sessionId: threadId, runId: next.runId });
+    const rows = await readRunRows(harness.database, { sessionId: threadId, runId: next.runId });
     expect(rows.messages.map((message) => [message.seq, message.role, message.run_id])).toEqual([
       [1, "user", accepted.runId],
       [2, "assistant", accepted.runId],

@@ -1,45 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../../../src/core/agent/infrastructure/persistence/database.js";
 import {
   parseAgUiFrames,
   startedMessageIds,
   verifyAgUiEvents,
 } from "../../support/agui-stream-checks.js";
-import { connectTestDatabase, uniqueId } from "../../support/database.js";
+import { uniqueId } from "../../support/database.js";
 import { RunApiClient, runInput } from "../../support/run-api-client.js";
 import { readRunRows } from "../../support/run-rows.js";
-import {
-  type ScriptedOpenAiServer,
-  startScriptedOpenAiServer,
-} from "../../support/scripted-openai-server.js";
-import { ScriptedStages } from "../../support/scripted-stages.js";
-import { type ServiceProcess, startServices } from "../../support/service-processes.js";
+import { useScriptedServices } from "../../support/scripted-services.js";
+import type { ServiceProcess } from "../../support/service-processes.js";
 import { frameType, readRunFrames } from "../../support/sse-event-reader.js";
-import { scriptedDeepseek, testEnvironment } from "../../support/test-settings.js";
 
 const FINAL_CHUNKS = ["The answer ", "after the ", "crash."];
 
-let server: ScriptedOpenAiServer;
-let stages: ScriptedStages;
-let services: Awaited<ReturnType<typeof startServices>> | undefined;
-let database: DatabaseHandle;
+const harness = useScriptedServices();
 /** The worker process currently serving the queue (replaced by each crash). */
 let worker: ServiceProcess | undefined;
 const extraWorkers: ServiceProcess[] = [];
 
 beforeAll(async () => {
-  server = await startScriptedOpenAiServer();
-  stages = new ScriptedStages(server);
-  database = connectTestDatabase(2);
-  services = await startServices(testEnvironment(scriptedDeepseek(server.baseUrl)));
-  worker = services.worker;
+  worker = harness.services.worker;
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(extraWorkers.map((extra) => extra.stop()));
-  await services?.stop();
-  await database?.close();
-  await server?.close();
 });
 
 /**
@@ -49,13 +33,13 @@ afterAll(async () => {
 async function crashMidAnswer() {
   const userId = uniqueId("user");
   const marker = uniqueId("crash");
-  stages.script(marker, {
+  harness.stages.script(marker, {
     respond: (call) =>
       call === 1
         ? { text: ["Partial ", "answer ", "lost"], hangAfterChunks: 3 }
         : { text: FINAL_CHUNKS },
   });
-  const client = RunApiClient.forUser(services?.baseUrl as string, userId);
+  const client = RunApiClient.forUser(harness.services.baseUrl, userId);
   const input = runInput({ text: `Survive a crash ${marker}` });
   expect((await client.postRun(input)).status).toBe(202);
 
@@ -66,10 +50,10 @@ async function crashMidAnswer() {
     abort: connection,
   });
   expect(before.ended).toBe(false);
-  expect(stages.callCount(marker, "respond")).toBe(1);
+  expect(harness.stages.callCount(marker, "respond")).toBe(1);
 
   await worker?.kill();
-  const next = await (services as NonNullable<typeof services>).startWorker();
+  const next = await harness.services.startWorker();
   extraWorkers.push(next);
   worker = next;
 
@@ -82,9 +66,12 @@ describe("a worker process killed in the middle of a run", () => {
     const { client, input, marker, run } = await crashMidAnswer();
     expect(run).toMatchObject({ status: "succeeded", error: null });
     expect(run.attempts).toBeGreaterThanOrEqual(2);
-    expect(stages.callCount(marker, "respond")).toBeGreaterThanOrEqual(2);
+    expect(harness.stages.callCount(marker, "respond")).toBeGreaterThanOrEqual(2);
 
-    const rows = await readRunRows(database, { sessionId: input.threadId, runId: input.runId });
+    const rows = await readRunRows(harness.database, {
+      sessionId: input.threadId,
+      runId: input.runId,
+    });
     expect(rows.messages.map((message) => message.seq)).toEqual(
       rows.messages.map((_, index) => index + 1),
     );
@@ -114,11 +101,14 @@ describe("a worker process killed in the middle of a run", () => {
   it("keeps an llm_calls row for every model call that completed before the crash", async () => {
     const { input, marker, run } = await crashMidAnswer();
     expect(run.status).toBe("succeeded");
-    const rows = await readRunRows(database, { sessionId: input.threadId, runId: input.runId });
+    const rows = await readRunRows(harness.database, {
+      sessionId: input.threadId,
+      runId: input.runId,
+    });
     // Every intent call was answered in full (the first before the crash): each cost tokens
     // and must be metered, whether or not the new attempt repeats the stage.
     const intentRows = rows.llmCalls.filter((call) => call.stage === "intent");
-    expect(intentRows).toHaveLength(stages.callCount(marker, "intent"));
+    expect(intentRows).toHaveLength(harness.stages.callCount(marker, "intent"));
     expect(rows.run?.llm_call_count).toBe(rows.llmCallSums?.calls);
   });
 });

@@ -1,46 +1,24 @@
 import { type BaseEvent, HttpAgent, PROTOCOL_VERSION } from "@ag-ui/client";
 import { EventSchemas } from "@ag-ui/core/schemas";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../../../src/core/agent/infrastructure/persistence/database.js";
+import { describe, expect, it } from "vitest";
 import {
   parseAgUiFrames,
   startedMessageIds,
   streamedText,
   verifyAgUiEvents,
 } from "../../support/agui-stream-checks.js";
-import { connectTestDatabase, uniqueId } from "../../support/database.js";
+import { uniqueId } from "../../support/database.js";
 import { tokenFor } from "../../support/jwt.js";
 import { RunApiClient } from "../../support/run-api-client.js";
 import { readRunRows } from "../../support/run-rows.js";
-import {
-  type ScriptedOpenAiServer,
-  startScriptedOpenAiServer,
-} from "../../support/scripted-openai-server.js";
-import { INTENT_USAGE, ScriptedStages } from "../../support/scripted-stages.js";
-import { startServices } from "../../support/service-processes.js";
+import { useScriptedServices } from "../../support/scripted-services.js";
+import { INTENT_USAGE } from "../../support/scripted-stages.js";
 import { readRunFrames } from "../../support/sse-event-reader.js";
-import { scriptedDeepseek, testEnvironment } from "../../support/test-settings.js";
 
 const RESPOND_CHUNKS = ["Paris is ", "the capital ", "of France."];
 const RESPOND_USAGE = { prompt_tokens: 200, completion_tokens: 17 };
 
-let server: ScriptedOpenAiServer;
-let stages: ScriptedStages;
-let services: Awaited<ReturnType<typeof startServices>> | undefined;
-let database: DatabaseHandle;
-
-beforeAll(async () => {
-  server = await startScriptedOpenAiServer();
-  stages = new ScriptedStages(server);
-  database = connectTestDatabase(2);
-  services = await startServices(testEnvironment(scriptedDeepseek(server.baseUrl)));
-}, 60_000);
-
-afterAll(async () => {
-  await services?.stop();
-  await database?.close();
-  await server?.close();
-});
+const harness = useScriptedServices();
 
 describe("a two-stage run through separate api and worker processes", () => {
   it("streams a valid AG-UI run to HttpAgent and persists messages, run, session and llm_calls", async () => {
@@ -49,11 +27,11 @@ describe("a two-stage run through separate api and worker processes", () => {
     const runId = uniqueId("run");
     const marker = uniqueId("capital");
     const userMessageId = uniqueId("m");
-    stages.script(marker, {
+    harness.stages.script(marker, {
       intent: { text: "question", usage: INTENT_USAGE },
       respond: { text: RESPOND_CHUNKS, usage: RESPOND_USAGE },
     });
-    const baseUrl = services?.baseUrl as string;
+    const baseUrl = harness.services.baseUrl;
     const agent = new HttpAgent({
       url: `${baseUrl}/api/v1/agent/runs`,
       headers: { authorization: `Bearer ${await tokenFor(userId)}` },
@@ -114,9 +92,11 @@ describe("a two-stage run through separate api and worker processes", () => {
     });
 
     // The model was asked once per stage, and the respond stage saw the intent label.
-    expect(stages.callCount(marker, "intent")).toBe(1);
-    expect(stages.callCount(marker, "respond")).toBe(1);
-    const respondSystem = JSON.stringify(stages.requests(marker, "respond")[0]?.body.messages);
+    expect(harness.stages.callCount(marker, "intent")).toBe(1);
+    expect(harness.stages.callCount(marker, "respond")).toBe(1);
+    const respondSystem = JSON.stringify(
+      harness.stages.requests(marker, "respond")[0]?.body.messages,
+    );
     expect(respondSystem).toContain("question");
 
     // The stream replayed from the start is the same run, and parses and verifies on its own.
@@ -129,7 +109,7 @@ describe("a two-stage run through separate api and worker processes", () => {
     expect(replay.frames.every((frame) => typeof frame.id === "string")).toBe(true);
 
     // Postgres: user then assistant (seq 1, 2), run succeeded, session idle, totals = llm_calls.
-    const rows = await readRunRows(database, { sessionId: threadId, runId });
+    const rows = await readRunRows(harness.database, { sessionId: threadId, runId });
     expect(rows.messages).toEqual([
       expect.objectContaining({ id: userMessageId, seq: 1, role: "user", run_id: runId }),
       expect.objectContaining({

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   admitAndExecute,
   firstTurn,
@@ -6,48 +6,26 @@ import {
   messageRows,
   runEvents,
   runRow,
-  ScriptedConversations,
   sessionRow,
 } from "../../../../../support/crew-runs.js";
-import { connectTestDatabase, uniqueId } from "../../../../../support/database.js";
-import { InProcessRuntime } from "../../../../../support/in-process-runtime.js";
-import {
-  type ScriptedOpenAiServer,
-  startScriptedOpenAiServer,
-} from "../../../../../support/scripted-openai-server.js";
-import { scriptedDeepseek } from "../../../../../support/test-settings.js";
+import { uniqueId } from "../../../../../support/database.js";
+import { useScriptedCrew } from "../../../../../support/scripted-crew.js";
 
-let server: ScriptedOpenAiServer;
-let runtime: InProcessRuntime;
-let conversations: ScriptedConversations;
-let database: ReturnType<typeof connectTestDatabase>;
-
-beforeAll(async () => {
-  server = await startScriptedOpenAiServer();
-  conversations = new ScriptedConversations(server);
-  runtime = await InProcessRuntime.start(scriptedDeepseek(server.baseUrl));
-  database = connectTestDatabase(2);
-});
-
-afterAll(async () => {
-  await runtime?.close();
-  await server?.close();
-  await database?.close();
-});
+const crew = useScriptedCrew();
 
 /** Everything a second execution could change: rows, snapshot, events, provider calls. */
 async function observe(input: { threadId: string; runId: string; marker: string }) {
-  const events = await runEvents(runtime, input.runId);
+  const events = await runEvents(crew.runtime, input.runId);
   return {
-    messages: await messageRows(database, input.threadId),
-    llmCalls: (await llmCallRows(database, input.runId)).map((row) => row.id),
-    run: await runRow(database, input.runId),
-    session: await sessionRow(database, input.threadId),
+    messages: await messageRows(crew.database, input.threadId),
+    llmCalls: (await llmCallRows(crew.database, input.runId)).map((row) => row.id),
+    run: await runRow(crew.database, input.runId),
+    session: await sessionRow(crew.database, input.threadId),
     events,
     terminalEvents: events.filter(
       (event) => event.type === "RUN_FINISHED" || event.type === "RUN_ERROR",
     ).length,
-    providerRequests: conversations.requestsFor(input.marker).length,
+    providerRequests: crew.conversations.requestsFor(input.marker).length,
   };
 }
 
@@ -55,7 +33,7 @@ describe("executing the same job again after its run ended", () => {
   it("changes nothing for a run that succeeded: same messages, same llm_calls, one terminal event", async () => {
     const marker = uniqueId("repeat-success");
     const callId = uniqueId("call-time");
-    conversations.script(marker, {
+    crew.conversations.script(marker, {
       intent: [{ text: "action" }],
       // Answers for a second execution, should it wrongly call the model again.
       respond: [
@@ -65,7 +43,7 @@ describe("executing the same job again after its run ended", () => {
       ],
     });
     const turn = firstTurn({ text: `What time is it? ${marker}` });
-    await admitAndExecute(runtime, "frank", turn);
+    await admitAndExecute(crew.runtime, "frank", turn);
     const before = await observe({ ...turn, marker });
     expect(before.run.status).toBe("succeeded");
     expect(before.messages.map((row) => row.role)).toEqual([
@@ -77,7 +55,7 @@ describe("executing the same job again after its run ended", () => {
     expect(before.llmCalls).toHaveLength(3);
     expect(before.terminalEvents).toBe(1);
 
-    await runtime.executeJob(turn.runId);
+    await crew.runtime.executeJob(turn.runId);
 
     const after = await observe({ ...turn, marker });
     expect(after).toEqual(before);
@@ -86,7 +64,7 @@ describe("executing the same job again after its run ended", () => {
   it("changes nothing for a run that paused on an approval: the call stays pending and unexecuted", async () => {
     const marker = uniqueId("repeat-paused");
     const callId = uniqueId("call-transfer");
-    conversations.script(marker, {
+    crew.conversations.script(marker, {
       intent: [{ text: "action" }, { text: "action" }],
       respond: [
         {
@@ -102,16 +80,16 @@ describe("executing the same job again after its run ended", () => {
       ],
     });
     const turn = firstTurn({ text: `Send 5 EUR to FR7612345 ${marker}` });
-    await admitAndExecute(runtime, "frank", turn);
+    await admitAndExecute(crew.runtime, "frank", turn);
     const before = await observe({ ...turn, marker });
     expect(before.run.status).toBe("interrupted");
     expect(before.terminalEvents).toBe(1);
 
-    await runtime.executeJob(turn.runId);
+    await crew.runtime.executeJob(turn.runId);
 
     const after = await observe({ ...turn, marker });
     expect(after).toEqual(before);
-    const executions = await database.pool.query(
+    const executions = await crew.database.pool.query(
       "select 1 from tool_executions where idempotency_key = $1",
       [`${turn.runId}:${callId}`],
     );
@@ -121,15 +99,15 @@ describe("executing the same job again after its run ended", () => {
   it("changes nothing for a run that failed: one RUN_ERROR, no new provider call", async () => {
     const marker = uniqueId("repeat-failed");
     // 400 is not retried: the run fails on the first call.
-    conversations.script(marker, { intent: [{ status: 400 }, { text: "action" }] });
+    crew.conversations.script(marker, { intent: [{ status: 400 }, { text: "action" }] });
     const turn = firstTurn({ text: `hello ${marker}` });
-    await admitAndExecute(runtime, "frank", turn);
+    await admitAndExecute(crew.runtime, "frank", turn);
     const before = await observe({ ...turn, marker });
     expect(before.run).toMatchObject({ status: "failed", errorCode: "LLM_PROVIDER_ERROR" });
     expect(before.events.at(-1)).toMatchObject({ type: "RUN_ERROR", code: "LLM_PROVIDER_ERROR" });
     expect(before.providerRequests).toBe(1);
 
-    await runtime.executeJob(turn.runId);
+    await crew.runtime.executeJob(turn.runId);
 
     expect(await observe({ ...turn, marker })).toEqual(before);
   });

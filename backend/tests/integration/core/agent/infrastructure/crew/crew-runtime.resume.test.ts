@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   admitAndExecute,
   type ClientTool,
@@ -6,35 +6,13 @@ import {
   messageRows,
   runEvents,
   runRow,
-  ScriptedConversations,
   sessionRow,
   wireMessages,
 } from "../../../../../support/crew-runs.js";
-import { connectTestDatabase, uniqueId } from "../../../../../support/database.js";
-import { InProcessRuntime } from "../../../../../support/in-process-runtime.js";
-import {
-  type ScriptedOpenAiServer,
-  startScriptedOpenAiServer,
-} from "../../../../../support/scripted-openai-server.js";
-import { scriptedDeepseek } from "../../../../../support/test-settings.js";
+import { uniqueId } from "../../../../../support/database.js";
+import { useScriptedCrew } from "../../../../../support/scripted-crew.js";
 
-let server: ScriptedOpenAiServer;
-let runtime: InProcessRuntime;
-let conversations: ScriptedConversations;
-let database: ReturnType<typeof connectTestDatabase>;
-
-beforeAll(async () => {
-  server = await startScriptedOpenAiServer();
-  conversations = new ScriptedConversations(server);
-  runtime = await InProcessRuntime.start(scriptedDeepseek(server.baseUrl));
-  database = connectTestDatabase(2);
-});
-
-afterAll(async () => {
-  await runtime?.close();
-  await server?.close();
-  await database?.close();
-});
+const crew = useScriptedCrew();
 
 /** The browser's twin of srv.get_current_time; both conversations declare it. */
 const DEVICE_CLOCK: ClientTool = {
@@ -93,7 +71,7 @@ describe("resuming a run from its checkpoint", () => {
     const markerB = uniqueId("uninterrupted");
     const markerA = uniqueId("resumed");
     const question = (marker: string) => `What time is it? ${marker}`;
-    conversations.script(markerB, {
+    crew.conversations.script(markerB, {
       intent: [{ text: "action" }],
       respond: [
         {
@@ -102,7 +80,7 @@ describe("resuming a run from its checkpoint", () => {
         { text: ["It is noon ", "UTC."] },
       ],
     });
-    conversations.script(markerA, {
+    crew.conversations.script(markerA, {
       intent: [{ text: "action" }],
       respond: [
         {
@@ -113,20 +91,20 @@ describe("resuming a run from its checkpoint", () => {
     });
 
     const turnB = firstTurn({ text: question(markerB), tools: [DEVICE_CLOCK] });
-    await admitAndExecute(runtime, "erin", turnB);
-    const storedB = await messageRows(database, turnB.threadId);
+    await admitAndExecute(crew.runtime, "erin", turnB);
+    const storedB = await messageRows(crew.database, turnB.threadId);
     expect(storedB.map((row) => row.role)).toEqual(["user", "assistant", "tool", "assistant"]);
     const backendResult = storedB[2]?.content as string;
 
     const turnA = firstTurn({ text: question(markerA), tools: [DEVICE_CLOCK] });
-    await admitAndExecute(runtime, "erin", turnA);
-    expect((await runRow(database, turnA.runId)).status).toBe("interrupted");
-    const [, pausedCall] = await messageRows(database, turnA.threadId);
-    const requestsBeforeResume = conversations.requestsFor(markerA).length;
+    await admitAndExecute(crew.runtime, "erin", turnA);
+    expect((await runRow(crew.database, turnA.runId)).status).toBe("interrupted");
+    const [, pausedCall] = await messageRows(crew.database, turnA.threadId);
+    const requestsBeforeResume = crew.conversations.requestsFor(markerA).length;
 
     // The client's next POST: its whole history, ending with the tool's result.
     const resumeRunId = uniqueId("run");
-    await admitAndExecute(runtime, "erin", {
+    await admitAndExecute(crew.runtime, "erin", {
       ...turnA,
       runId: resumeRunId,
       messages: [
@@ -137,10 +115,10 @@ describe("resuming a run from its checkpoint", () => {
     });
 
     // The resume ran the paused stage only: one more request, for the respond stage.
-    const requestsA = conversations.requestsFor(markerA);
+    const requestsA = crew.conversations.requestsFor(markerA);
     expect(requestsBeforeResume).toBe(2);
     expect(requestsA.map((request) => request.stage)).toEqual(["intent", "respond", "respond"]);
-    const requestsB = conversations.requestsFor(markerB);
+    const requestsB = crew.conversations.requestsFor(markerB);
     expect(requestsB.map((request) => request.stage)).toEqual(["intent", "respond", "respond"]);
     expect(
       normalisedBody(requestsA[2]?.body, { marker: markerA, functionName: "ui_read_device_clock" }),
@@ -151,7 +129,7 @@ describe("resuming a run from its checkpoint", () => {
     expect(JSON.stringify(requestsA[2]?.body)).toContain(backendResult.replaceAll('"', '\\"'));
     expect(JSON.stringify(requestsA[2]?.body)).toContain(callId);
 
-    const storedA = await messageRows(database, turnA.threadId);
+    const storedA = await messageRows(crew.database, turnA.threadId);
     expect(
       conversationOf(storedA, "ui.read_device_clock").map((row, index) =>
         index === 0 ? { ...row, content: row.content?.replace(markerA, "<marker>") } : row,
@@ -163,13 +141,13 @@ describe("resuming a run from its checkpoint", () => {
     );
     expect(storedA.at(-1)).toMatchObject({ runId: resumeRunId, content: "It is noon UTC." });
 
-    const resumeRun = await runRow(database, resumeRunId);
+    const resumeRun = await runRow(crew.database, resumeRunId);
     expect(resumeRun).toMatchObject({
       kind: "resume",
       parentRunId: turnA.runId,
       status: "succeeded",
     });
-    const events = await runEvents(runtime, resumeRunId);
+    const events = await runEvents(crew.runtime, resumeRunId);
     expect(events[0]).toMatchObject({ type: "RUN_STARTED", parentRunId: turnA.runId });
     expect(
       events.filter((event) => event.type === "STEP_STARTED").map((event) => event.stepName),
@@ -178,7 +156,7 @@ describe("resuming a run from its checkpoint", () => {
       events.filter((event) => event.type === "TEXT_MESSAGE_CONTENT").map((event) => event.delta),
     ).toEqual(["It is noon ", "UTC."]);
     expect(events.at(-1)).toMatchObject({ type: "RUN_FINISHED", outcome: { type: "success" } });
-    const session = await sessionRow(database, turnA.threadId);
+    const session = await sessionRow(crew.database, turnA.threadId);
     expect(session).toMatchObject({ status: "idle", activeRunId: null });
     expect(session.stateSnapshot).toMatchObject({
       run: { run_id: resumeRunId, parent_run_id: turnA.runId, stage: "respond" },
@@ -198,7 +176,7 @@ describe("resuming a run from its checkpoint", () => {
     const marker = uniqueId("approved");
     const callId = uniqueId("call-transfer");
     const args = { amount: 40, currency: "EUR", to_account: "DE89370400440532013000" };
-    conversations.script(marker, {
+    crew.conversations.script(marker, {
       intent: [{ text: "action" }],
       respond: [
         { toolCalls: [{ id: callId, name: "srv_transfer_funds", arguments: args }] },
@@ -206,13 +184,13 @@ describe("resuming a run from its checkpoint", () => {
       ],
     });
     const turn = firstTurn({ text: `Send 40 EUR to DE89370400440532013000 ${marker}` });
-    await admitAndExecute(runtime, "erin", turn);
-    const session = await sessionRow(database, turn.threadId);
+    await admitAndExecute(crew.runtime, "erin", turn);
+    const session = await sessionRow(crew.database, turn.threadId);
     const [pending] = (session.stateSnapshot as { pending_tool_calls: { interrupt_id: string }[] })
       .pending_tool_calls;
 
     const resumeRunId = uniqueId("run");
-    await admitAndExecute(runtime, "erin", {
+    await admitAndExecute(crew.runtime, "erin", {
       ...turn,
       runId: resumeRunId,
       messages: turn.messages,
@@ -221,9 +199,9 @@ describe("resuming a run from its checkpoint", () => {
       ],
     });
 
-    const requests = conversations.requestsFor(marker);
+    const requests = crew.conversations.requestsFor(marker);
     expect(requests.map((request) => request.stage)).toEqual(["intent", "respond", "respond"]);
-    const stored = await messageRows(database, turn.threadId);
+    const stored = await messageRows(crew.database, turn.threadId);
     expect(stored.map((row) => [row.role, row.runId])).toEqual([
       ["user", turn.runId],
       ["assistant", turn.runId],
@@ -236,13 +214,13 @@ describe("resuming a run from its checkpoint", () => {
     // The model's next step sees the receipt as the call's result.
     const followUp = wireMessages(requests[2]?.body).at(-1);
     expect(followUp).toEqual({ role: "tool", tool_call_id: callId, content: stored[2]?.content });
-    const ledger = await database.pool.query<{ idempotency_key: string }>(
+    const ledger = await crew.database.pool.query<{ idempotency_key: string }>(
       "select idempotency_key from tool_executions where idempotency_key like $1",
       [`%:${callId}`],
     );
     expect(ledger.rows.map((row) => row.idempotency_key)).toEqual([`${resumeRunId}:${callId}`]);
-    expect(await runRow(database, resumeRunId)).toMatchObject({ status: "succeeded" });
-    const events = await runEvents(runtime, resumeRunId);
+    expect(await runRow(crew.database, resumeRunId)).toMatchObject({ status: "succeeded" });
+    const events = await runEvents(crew.runtime, resumeRunId);
     expect(events.find((event) => event.type === "TOOL_CALL_RESULT")).toMatchObject({
       toolCallId: callId,
       content: stored[2]?.content,

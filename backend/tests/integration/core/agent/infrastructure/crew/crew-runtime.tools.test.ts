@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toolExecutions } from "../../../../../../src/models/index.js";
 import {
   admitAndExecute,
@@ -9,36 +9,14 @@ import {
   offeredFunctionNames,
   runEvents,
   runRow,
-  ScriptedConversations,
   type StoredAgUiEvent,
   sessionRow,
   wireMessages,
 } from "../../../../../support/crew-runs.js";
-import { connectTestDatabase, uniqueId } from "../../../../../support/database.js";
-import { InProcessRuntime } from "../../../../../support/in-process-runtime.js";
-import {
-  type ScriptedOpenAiServer,
-  startScriptedOpenAiServer,
-} from "../../../../../support/scripted-openai-server.js";
-import { scriptedDeepseek } from "../../../../../support/test-settings.js";
+import { uniqueId } from "../../../../../support/database.js";
+import { useScriptedCrew } from "../../../../../support/scripted-crew.js";
 
-let server: ScriptedOpenAiServer;
-let runtime: InProcessRuntime;
-let conversations: ScriptedConversations;
-let database: ReturnType<typeof connectTestDatabase>;
-
-beforeAll(async () => {
-  server = await startScriptedOpenAiServer();
-  conversations = new ScriptedConversations(server);
-  runtime = await InProcessRuntime.start(scriptedDeepseek(server.baseUrl));
-  database = connectTestDatabase(2);
-});
-
-afterAll(async () => {
-  await runtime?.close();
-  await server?.close();
-  await database?.close();
-});
+const crew = useScriptedCrew();
 
 /** The TOOL_CALL_* events of one call, and its arguments as the client reassembles them. */
 function toolCallEvents(events: StoredAgUiEvent[], toolCallId: string) {
@@ -58,7 +36,7 @@ describe("tool calls of the respond stage", () => {
   it("executes a direct backend tool and feeds its result back to the model on the next step", async () => {
     const marker = uniqueId("time");
     const callId = uniqueId("call-time");
-    conversations.script(marker, {
+    crew.conversations.script(marker, {
       intent: [{ text: "action" }],
       respond: [
         {
@@ -71,11 +49,11 @@ describe("tool calls of the respond stage", () => {
     });
     const turn = firstTurn({ text: `What time is it in Paris? ${marker}` });
 
-    await admitAndExecute(runtime, "bob", turn);
+    await admitAndExecute(crew.runtime, "bob", turn);
 
-    const requests = conversations.requestsFor(marker);
+    const requests = crew.conversations.requestsFor(marker);
     expect(requests.map((request) => request.stage)).toEqual(["intent", "respond", "respond"]);
-    const stored = await messageRows(database, turn.threadId);
+    const stored = await messageRows(crew.database, turn.threadId);
     expect(stored.map((row) => row.role)).toEqual(["user", "assistant", "tool", "assistant"]);
     const toolMessage = stored[2];
     const result = JSON.parse(toolMessage?.content ?? "null") as Record<string, unknown>;
@@ -102,7 +80,7 @@ describe("tool calls of the respond stage", () => {
     ]);
     expect(followUp[2]).toMatchObject({ tool_call_id: callId, content: toolMessage?.content });
 
-    const events = await runEvents(runtime, turn.runId);
+    const events = await runEvents(crew.runtime, turn.runId);
     const call = toolCallEvents(events, callId);
     expect(call.types).toEqual([
       "TOOL_CALL_START",
@@ -121,7 +99,7 @@ describe("tool calls of the respond stage", () => {
       messageId: toolMessage?.id,
     });
     expect(events.at(-1)).toMatchObject({ type: "RUN_FINISHED", outcome: { type: "success" } });
-    const session = await sessionRow(database, turn.threadId);
+    const session = await sessionRow(crew.database, turn.threadId);
     expect(session.stateSnapshot).toMatchObject({
       pending_tool_calls: [
         {
@@ -132,13 +110,13 @@ describe("tool calls of the respond stage", () => {
         },
       ],
     });
-    expect((await runRow(database, turn.runId)).status).toBe("succeeded");
+    expect((await runRow(crew.database, turn.runId)).status).toBe("succeeded");
   });
 
   it("returns a call of a client-declared tool as pending with its arguments and ends the run interrupted", async () => {
     const marker = uniqueId("navigate");
     const callId = uniqueId("call-nav");
-    conversations.script(marker, {
+    crew.conversations.script(marker, {
       intent: [{ text: "action" }],
       respond: [
         {
@@ -149,12 +127,12 @@ describe("tool calls of the respond stage", () => {
     });
     const turn = firstTurn({ text: `Open my settings ${marker}`, tools: [NAVIGATE_TOOL] });
 
-    await admitAndExecute(runtime, "bob", turn);
+    await admitAndExecute(crew.runtime, "bob", turn);
 
-    const requests = conversations.requestsFor(marker);
+    const requests = crew.conversations.requestsFor(marker);
     expect(requests.map((request) => request.stage)).toEqual(["intent", "respond"]);
     expect(offeredFunctionNames(requests[1]?.body)).toContain("ui_navigate_to");
-    const session = await sessionRow(database, turn.threadId);
+    const session = await sessionRow(crew.database, turn.threadId);
     expect(session).toMatchObject({ status: "interrupted", activeRunId: null });
     const [pending, ...others] = (session.stateSnapshot as { pending_tool_calls: unknown[] })
       .pending_tool_calls as Record<string, unknown>[];
@@ -168,9 +146,9 @@ describe("tool calls of the respond stage", () => {
       stage: "respond",
     });
     expect(pending?.interrupt_id).toBeUndefined();
-    expect((await runRow(database, turn.runId)).status).toBe("interrupted");
+    expect((await runRow(crew.database, turn.runId)).status).toBe("interrupted");
 
-    const stored = await messageRows(database, turn.threadId);
+    const stored = await messageRows(crew.database, turn.threadId);
     expect(stored.map((row) => row.role)).toEqual(["user", "assistant"]);
     expect(stored[1]).toMatchObject({
       content: "Opening your settings.",
@@ -182,7 +160,7 @@ describe("tool calls of the respond stage", () => {
         },
       ],
     });
-    const events = await runEvents(runtime, turn.runId);
+    const events = await runEvents(crew.runtime, turn.runId);
     const call = toolCallEvents(events, callId);
     expect(call.start).toMatchObject({ toolCallName: "ui.navigate_to" });
     expect(JSON.parse(call.args)).toEqual({ path: "/settings" });
@@ -200,19 +178,19 @@ describe("tool calls of the respond stage", () => {
     const marker = uniqueId("transfer");
     const callId = uniqueId("call-transfer");
     const args = { amount: 25, currency: "EUR", to_account: "FR7630006000011234567890189" };
-    conversations.script(marker, {
+    crew.conversations.script(marker, {
       intent: [{ text: "action" }],
       respond: [{ toolCalls: [{ id: callId, name: "srv_transfer_funds", arguments: args }] }],
     });
     const turn = firstTurn({ text: `Send 25 EUR to FR7630006000011234567890189 ${marker}` });
 
-    await admitAndExecute(runtime, "bob", turn);
+    await admitAndExecute(crew.runtime, "bob", turn);
 
-    expect(conversations.requestsFor(marker).map((request) => request.stage)).toEqual([
+    expect(crew.conversations.requestsFor(marker).map((request) => request.stage)).toEqual([
       "intent",
       "respond",
     ]);
-    const session = await sessionRow(database, turn.threadId);
+    const session = await sessionRow(crew.database, turn.threadId);
     expect(session).toMatchObject({ status: "interrupted", activeRunId: null });
     const calls = (session.stateSnapshot as { pending_tool_calls: Record<string, unknown>[] })
       .pending_tool_calls;
@@ -231,19 +209,19 @@ describe("tool calls of the respond stage", () => {
     expect(
       Date.parse(pending.expires_at as string) - Date.parse(pending.requested_at as string),
     ).toBe(3_600_000);
-    expect((await runRow(database, turn.runId)).status).toBe("interrupted");
+    expect((await runRow(crew.database, turn.runId)).status).toBe("interrupted");
     expect(
-      await database.db
+      await crew.database.db
         .select()
         .from(toolExecutions)
         .where(eq(toolExecutions.idempotencyKey, `${turn.runId}:${callId}`)),
     ).toEqual([]);
-    expect((await messageRows(database, turn.threadId)).map((row) => row.role)).toEqual([
+    expect((await messageRows(crew.database, turn.threadId)).map((row) => row.role)).toEqual([
       "user",
       "assistant",
     ]);
 
-    const events = await runEvents(runtime, turn.runId);
+    const events = await runEvents(crew.runtime, turn.runId);
     expect(toolCallEvents(events, callId).result).toBeUndefined();
     expect(events.slice(-3).map((event) => event.type)).toEqual([
       "STATE_SNAPSHOT",
@@ -267,7 +245,7 @@ describe("tool calls of the respond stage", () => {
     const marker = uniqueId("mixed");
     const timeCall = uniqueId("call-time");
     const navCall = uniqueId("call-nav");
-    conversations.script(marker, {
+    crew.conversations.script(marker, {
       intent: [{ text: "action" }],
       respond: [
         {
@@ -280,30 +258,30 @@ describe("tool calls of the respond stage", () => {
     });
     const turn = firstTurn({ text: `Time, then open the clock ${marker}`, tools: [NAVIGATE_TOOL] });
 
-    await admitAndExecute(runtime, "bob", turn);
+    await admitAndExecute(crew.runtime, "bob", turn);
 
-    const stored = await messageRows(database, turn.threadId);
+    const stored = await messageRows(crew.database, turn.threadId);
     expect(stored.map((row) => [row.role, row.toolCallId])).toEqual([
       ["user", null],
       ["assistant", null],
       ["tool", timeCall],
     ]);
-    const session = await sessionRow(database, turn.threadId);
+    const session = await sessionRow(crew.database, turn.threadId);
     const calls = (session.stateSnapshot as { pending_tool_calls: Record<string, unknown>[] })
       .pending_tool_calls;
     expect(calls.map((call) => [call.tool_call_id, call.mode, call.status])).toEqual([
       [timeCall, "BACKEND_DIRECT_EXECUTE", "EXECUTED"],
       [navCall, "FRONTEND_EXECUTE", "PENDING_APPROVAL"],
     ]);
-    expect((await runRow(database, turn.runId)).status).toBe("interrupted");
-    const events = await runEvents(runtime, turn.runId);
+    expect((await runRow(crew.database, turn.runId)).status).toBe("interrupted");
+    const events = await runEvents(crew.runtime, turn.runId);
     expect(toolCallEvents(events, timeCall).result).toMatchObject({ content: stored[2]?.content });
     expect(events.at(-1)).toMatchObject({
       type: "RUN_FINISHED",
       outcome: { type: "success", pendingToolCallIds: [navCall] },
     });
     // It paused: the model was not asked again.
-    expect(conversations.requestsFor(marker)).toHaveLength(2);
+    expect(crew.conversations.requestsFor(marker)).toHaveLength(2);
   });
 });
 
@@ -312,7 +290,7 @@ describe("tool calls the runtime refuses", () => {
     const marker = uniqueId("refused");
     const unknownCall = uniqueId("call-unknown");
     const brokenCall = uniqueId("call-broken");
-    conversations.script(marker, {
+    crew.conversations.script(marker, {
       intent: [{ text: "action" }],
       respond: [
         {
@@ -326,9 +304,9 @@ describe("tool calls the runtime refuses", () => {
     });
     const turn = firstTurn({ text: `Delete everything ${marker}` });
 
-    await admitAndExecute(runtime, "bob", turn);
+    await admitAndExecute(crew.runtime, "bob", turn);
 
-    const stored = await messageRows(database, turn.threadId);
+    const stored = await messageRows(crew.database, turn.threadId);
     expect(stored.map((row) => [row.role, row.toolCallId])).toEqual([
       ["user", null],
       ["assistant", null],
@@ -344,11 +322,11 @@ describe("tool calls the runtime refuses", () => {
     }
     expect(stored[4]?.content).toBe("Sorry, I cannot do that.");
     // Nothing was executed or left pending.
-    const session = await sessionRow(database, turn.threadId);
+    const session = await sessionRow(crew.database, turn.threadId);
     expect(session.stateSnapshot).toMatchObject({ pending_tool_calls: [] });
-    expect((await runRow(database, turn.runId)).status).toBe("succeeded");
+    expect((await runRow(crew.database, turn.runId)).status).toBe("succeeded");
 
-    const requests = conversations.requestsFor(marker);
+    const requests = crew.conversations.requestsFor(marker);
     expect(requests.map((request) => request.stage)).toEqual(["intent", "respond", "respond"]);
     const followUp = wireMessages(requests[2]?.body);
     expect(followUp.map((message) => [message.role, message.tool_call_id])).toEqual([
@@ -357,7 +335,7 @@ describe("tool calls the runtime refuses", () => {
       ["tool", unknownCall],
       ["tool", brokenCall],
     ]);
-    const events = await runEvents(runtime, turn.runId);
+    const events = await runEvents(crew.runtime, turn.runId);
     for (const id of [unknownCall, brokenCall]) {
       expect(toolCallEvents(events, id).result).toMatchObject({ toolCallId: id });
     }
@@ -372,7 +350,7 @@ describe("the agent loop bound", () => {
     const toolSteps = Array.from({ length: 9 }, (_, index) => ({
       toolCalls: [{ id: `${marker}-call-${index}`, name: "srv_get_current_time", arguments: {} }],
     }));
-    conversations.script(marker, {
+    crew.conversations.script(marker, {
       intent: [{ text: "action" }],
       respond: [
         ...toolSteps,
@@ -383,14 +361,14 @@ describe("the agent loop bound", () => {
       ],
     });
     const turn = firstTurn({ text: `Keep checking the time ${marker}` });
-    await admitAndExecute(runtime, "bob", turn);
+    await admitAndExecute(crew.runtime, "bob", turn);
     return { marker, turn, droppedCall: `${marker}-call-9`, lastRunCall: `${marker}-call-8` };
   }
 
   it("makes the respond agent answer on its max_iter-th step, ignoring tool calls it still makes", async () => {
     const { marker, turn, droppedCall } = await runPastMaxIter();
 
-    const respondRequests = conversations
+    const respondRequests = crew.conversations
       .requestsFor(marker)
       .filter((request) => request.stage === "respond");
     expect(respondRequests).toHaveLength(10);
@@ -398,15 +376,15 @@ describe("the agent loop bound", () => {
       Array(9).fill("auto"),
     );
     expect(respondRequests[9]?.body.tool_choice).toBe("none");
-    const stored = await messageRows(database, turn.threadId);
+    const stored = await messageRows(crew.database, turn.threadId);
     expect(stored.filter((row) => row.role === "tool")).toHaveLength(9);
     expect(stored.at(-1)).toMatchObject({
       role: "assistant",
       content: "Final answer.",
       toolCalls: null,
     });
-    expect((await runRow(database, turn.runId)).status).toBe("succeeded");
-    const session = await sessionRow(database, turn.threadId);
+    expect((await runRow(crew.database, turn.runId)).status).toBe("succeeded");
+    const session = await sessionRow(crew.database, turn.threadId);
     const calls = (session.stateSnapshot as { pending_tool_calls: { tool_call_id: string }[] })
       .pending_tool_calls;
     expect(calls.map((call) => call.tool_call_id)).not.toContain(droppedCall);
@@ -415,7 +393,7 @@ describe("the agent loop bound", () => {
   it("does not stream a tool call it drops on the max_iter-th step, which nothing would ever answer", async () => {
     const { turn, droppedCall, lastRunCall } = await runPastMaxIter();
 
-    const events = await runEvents(runtime, turn.runId);
+    const events = await runEvents(crew.runtime, turn.runId);
     expect(toolCallEvents(events, lastRunCall).types).toContain("TOOL_CALL_RESULT");
     // A client that saw TOOL_CALL_START…END would run a ui.* call, or wait for a result.
     expect(toolCallEvents(events, droppedCall).types).toEqual([]);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   admitAndExecute,
   firstTurn,
@@ -6,49 +6,27 @@ import {
   offeredFunctionNames,
   runEvents,
   runRow,
-  ScriptedConversations,
   sessionRow,
   systemPromptOf,
   wireMessages,
 } from "../../../../../support/crew-runs.js";
-import { connectTestDatabase, uniqueId } from "../../../../../support/database.js";
-import { InProcessRuntime } from "../../../../../support/in-process-runtime.js";
-import {
-  type ScriptedOpenAiServer,
-  startScriptedOpenAiServer,
-} from "../../../../../support/scripted-openai-server.js";
-import { scriptedDeepseek } from "../../../../../support/test-settings.js";
+import { uniqueId } from "../../../../../support/database.js";
+import { useScriptedCrew } from "../../../../../support/scripted-crew.js";
 
-let server: ScriptedOpenAiServer;
-let runtime: InProcessRuntime;
-let conversations: ScriptedConversations;
-let database: ReturnType<typeof connectTestDatabase>;
-
-beforeAll(async () => {
-  server = await startScriptedOpenAiServer();
-  conversations = new ScriptedConversations(server);
-  runtime = await InProcessRuntime.start(scriptedDeepseek(server.baseUrl));
-  database = connectTestDatabase(2);
-});
-
-afterAll(async () => {
-  await runtime?.close();
-  await server?.close();
-  await database?.close();
-});
+const crew = useScriptedCrew();
 
 describe("the default two-stage workflow against an OpenAI-compatible server", () => {
   it("feeds the intent stage's output to the respond stage, streams only the respond stage's text, in order, and persists the answer", async () => {
     const marker = uniqueId("capital");
-    conversations.script(marker, {
+    crew.conversations.script(marker, {
       intent: [{ text: "question" }],
       respond: [{ text: ["Paris ", "is the capital ", "of France."] }],
     });
     const turn = firstTurn({ text: `What is the capital of France? ${marker}` });
 
-    await admitAndExecute(runtime, "alice", turn);
+    await admitAndExecute(crew.runtime, "alice", turn);
 
-    const requests = conversations.requestsFor(marker);
+    const requests = crew.conversations.requestsFor(marker);
     expect(requests.map((request) => request.stage)).toEqual(["intent", "respond"]);
     const [intent, respond] = requests.map((request) => request.body);
     // The intent stage: its task with {message} filled in, no tools, no earlier context.
@@ -67,7 +45,7 @@ describe("the default two-stage workflow against an OpenAI-compatible server", (
     ]);
     expect(offeredFunctionNames(respond)).toEqual(["srv_get_current_time", "srv_transfer_funds"]);
 
-    const events = await runEvents(runtime, turn.runId);
+    const events = await runEvents(crew.runtime, turn.runId);
     const types = events.map((event) => event.type);
     expect(types[0]).toBe("RUN_STARTED");
     expect(types.at(-1)).toBe("RUN_FINISHED");
@@ -95,14 +73,14 @@ describe("the default two-stage workflow against an OpenAI-compatible server", (
     expect(end).toBeGreaterThan(events.indexOf(deltas.at(-1) as never));
     expect(end).toBeLessThan(types.lastIndexOf("STEP_FINISHED"));
 
-    const stored = await messageRows(database, turn.threadId);
+    const stored = await messageRows(crew.database, turn.threadId);
     expect(stored.map((row) => [row.seq, row.role, row.content])).toEqual([
       [1, "user", `What is the capital of France? ${marker}`],
       [2, "assistant", "Paris is the capital of France."],
     ]);
     expect(stored[1]).toMatchObject({ id: messageId, runId: turn.runId, stage: "respond" });
-    expect((await runRow(database, turn.runId)).status).toBe("succeeded");
-    const session = await sessionRow(database, turn.threadId);
+    expect((await runRow(crew.database, turn.runId)).status).toBe("succeeded");
+    const session = await sessionRow(crew.database, turn.threadId);
     expect(session).toMatchObject({ status: "idle", activeRunId: null, messageCount: 2 });
     expect(session.stateSnapshot).toMatchObject({
       stages: {
@@ -115,16 +93,16 @@ describe("the default two-stage workflow against an OpenAI-compatible server", (
 
   it("gives both stages of a second turn the conversation so far, and the new intent to the respond stage", async () => {
     const marker = uniqueId("follow-up");
-    conversations.script(marker, {
+    crew.conversations.script(marker, {
       intent: [{ text: "question" }, { text: "chitchat" }],
       respond: [{ text: "Hello!" }, { text: "You're welcome." }],
     });
     const turn = firstTurn({ text: `hi ${marker}` });
-    await admitAndExecute(runtime, "alice", turn);
-    const [, answer] = await messageRows(database, turn.threadId);
+    await admitAndExecute(crew.runtime, "alice", turn);
+    const [, answer] = await messageRows(crew.database, turn.threadId);
     const secondRunId = uniqueId("run");
 
-    await admitAndExecute(runtime, "alice", {
+    await admitAndExecute(crew.runtime, "alice", {
       ...turn,
       runId: secondRunId,
       messages: [
@@ -134,7 +112,7 @@ describe("the default two-stage workflow against an OpenAI-compatible server", (
       ],
     });
 
-    const requests = conversations.requestsFor(marker);
+    const requests = crew.conversations.requestsFor(marker);
     expect(requests.map((request) => request.stage)).toEqual([
       "intent",
       "respond",
@@ -151,12 +129,12 @@ describe("the default two-stage workflow against an OpenAI-compatible server", (
     expect(systemPromptOf(requests[2]?.body ?? {})).toContain("User's latest message: thanks");
     expect(systemPromptOf(requests[3]?.body ?? {})).toContain("- intent: chitchat");
     expect(systemPromptOf(requests[3]?.body ?? {})).not.toContain("- intent: question");
-    expect((await messageRows(database, turn.threadId)).map((row) => row.content)).toEqual([
+    expect((await messageRows(crew.database, turn.threadId)).map((row) => row.content)).toEqual([
       `hi ${marker}`,
       "Hello!",
       "thanks",
       "You're welcome.",
     ]);
-    expect((await runRow(database, secondRunId)).status).toBe("succeeded");
+    expect((await runRow(crew.database, secondRunId)).status).toBe("succeeded");
   });
 });
