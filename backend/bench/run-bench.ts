@@ -16,9 +16,9 @@ import { writeFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { tokenFor } from "./bench-auth.js";
+import { signDevToken } from "../src/dev-token.js";
 import { cpuSeconds, startBenchServices } from "./bench-services.js";
-import { percentile, type RunTiming, summarise } from "./bench-stats.js";
+import { type RunTiming, summarise } from "./bench-stats.js";
 
 const { values } = parseArgs({
   options: {
@@ -140,7 +140,11 @@ async function main() {
     redisUrl: values["redis-url"] as string,
     concurrency: Math.max(...levels) * 2,
   });
-  const token = await tokenFor("bench-user", services.jwtSecret);
+  const token = await signDevToken({
+    secret: services.jwtSecret,
+    userId: "bench-user",
+    expiresIn: "2h",
+  });
   const results = [];
   try {
     for (const clients of levels) {
@@ -243,8 +247,6 @@ function printTable(
   for (const row of rows) console.log(line(row));
   console.log("");
 }
-
-export { percentile };
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -1,6 +1,7 @@
 import { inArray, sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
+import type { ApiServerOptions } from "./api-server.js";
 import { CancelService } from "./core/agent/application/cancel-service.js";
 import { ConversationService } from "./core/agent/application/conversation-service.js";
 import { systemClock } from "./core/agent/application/ports/clock.js";
@@ -144,6 +145,26 @@ export class CompositionRoot {
         catalog: this.catalog,
         clock: systemClock,
       }),
+    };
+  }
+
+  /** Everything `buildApiServer` needs, from the settings (used by main and the tests). */
+  apiServerOptions(): ApiServerOptions {
+    const { auth, http } = this.settings;
+    return {
+      services: this.apiServices(),
+      auth: {
+        ...(auth.jwt_secret ? { jwtSecret: auth.jwt_secret } : {}),
+        ...(auth.jwks_url ? { jwksUrl: auth.jwks_url } : {}),
+        ...(auth.issuer ? { issuer: auth.issuer } : {}),
+        ...(auth.audience ? { audience: auth.audience } : {}),
+        disabled: auth.disabled,
+        devUserId: auth.dev_user_id,
+      },
+      bodyLimitBytes: http.body_limit_bytes,
+      logger: this.logger,
+      metrics: this.metrics.registry,
+      checkReadiness: () => this.checkReadiness(),
     };
   }
 

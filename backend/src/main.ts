@@ -1,5 +1,4 @@
 import { createServer } from "node:http";
-import { SignJWT } from "jose";
 import { buildApiServer } from "./api-server.js";
 import { CompositionRoot } from "./composition-root.js";
 import { migrateDatabase } from "./core/agent/infrastructure/persistence/migrate.js";
@@ -11,6 +10,7 @@ import {
   SettingsError,
 } from "./core/config/settings.js";
 import { createLogger } from "./core/observability/logger.js";
+import { signDevToken } from "./dev-token.js";
 
 /**
  * `agent-runtime <role>`:
@@ -52,12 +52,11 @@ async function main(): Promise<void> {
   if (role === "start" && !authIsConfigured(settings) && settings.env !== "production") {
     const secret = crypto.randomUUID() + crypto.randomUUID();
     settings = { ...settings, auth: { ...settings.auth, jwt_secret: secret } };
-    quickStartToken = await new SignJWT({})
-      .setProtectedHeader({ alg: "HS256" })
-      .setSubject(settings.auth.dev_user_id)
-      .setIssuedAt()
-      .setExpirationTime("12h")
-      .sign(new TextEncoder().encode(secret));
+    quickStartToken = await signDevToken({
+      secret,
+      userId: settings.auth.dev_user_id,
+      expiresIn: "12h",
+    });
   }
   const runsApi = role === "api" || role === "all" || role === "start";
   const runsWorker = role === "worker" || role === "all" || role === "start";
@@ -79,11 +78,17 @@ async function main(): Promise<void> {
     if (role === "worker" && settings.worker.metrics_port > 0) {
       const server = createServer((request, response) => {
         if (request.url === "/metrics") {
-          void root.metrics.registry.metrics().then((body) => {
-            response
-              .writeHead(200, { "content-type": root.metrics.registry.contentType })
-              .end(body);
-          });
+          void root.metrics.registry.metrics().then(
+            (body) => {
+              response
+                .writeHead(200, { "content-type": root.metrics.registry.contentType })
+                .end(body);
+            },
+            (error: unknown) => {
+              logger.error({ err: error }, "metrics scrape failed");
+              response.writeHead(500).end();
+            },
+          );
         } else if (request.url === "/healthz") response.writeHead(200).end('{"status":"ok"}');
         else response.writeHead(404).end();
       });
@@ -94,21 +99,7 @@ async function main(): Promise<void> {
   }
 
   if (runsApi) {
-    const app = await buildApiServer({
-      services: root.apiServices(),
-      auth: {
-        ...(settings.auth.jwt_secret ? { jwtSecret: settings.auth.jwt_secret } : {}),
-        ...(settings.auth.jwks_url ? { jwksUrl: settings.auth.jwks_url } : {}),
-        ...(settings.auth.issuer ? { issuer: settings.auth.issuer } : {}),
-        ...(settings.auth.audience ? { audience: settings.auth.audience } : {}),
-        disabled: settings.auth.disabled,
-        devUserId: settings.auth.dev_user_id,
-      },
-      bodyLimitBytes: settings.http.body_limit_bytes,
-      logger,
-      metrics: root.metrics.registry,
-      checkReadiness: () => root.checkReadiness(),
-    });
+    const app = await buildApiServer(root.apiServerOptions());
     const address = await app.listen({ host: settings.http.host, port: settings.http.port });
     stops.unshift(() => app.close());
     logger.info({ address }, "api ready");

@@ -29,18 +29,7 @@ export class InProcessRuntime {
     const logger = pino({ level: settings.log.level });
     const root = new CompositionRoot(settings, logger);
     await root.loadConfiguration();
-    const app = await buildApiServer({
-      services: root.apiServices(),
-      auth: {
-        jwtSecret: settings.auth.jwt_secret as string,
-        disabled: false,
-        devUserId: "dev-user",
-      },
-      bodyLimitBytes: settings.http.body_limit_bytes,
-      logger,
-      metrics: root.metrics.registry,
-      checkReadiness: () => root.checkReadiness(),
-    });
+    const app = await buildApiServer(root.apiServerOptions());
     await app.ready();
     return new InProcessRuntime(settings, root, app);
   }

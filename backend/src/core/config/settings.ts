@@ -48,7 +48,7 @@ export const SettingsSchema = z.object({
       /** @defaultValue 10 */
       pool_max: positiveInt.default(10),
     })
-    .default({ url: "postgres://postgres@127.0.0.1:5432/agent_runtime", pool_max: 10 }),
+    .prefault({}),
   redis: z
     .object({
       /** @defaultValue redis://127.0.0.1:6379 */
@@ -56,7 +56,7 @@ export const SettingsSchema = z.object({
       /** Prefix of every key this service writes (queue, event streams, cancel channel). */
       key_prefix: z.string().min(1).default("agent-runtime"),
     })
-    .default({ url: "redis://127.0.0.1:6379", key_prefix: "agent-runtime" }),
+    .prefault({}),
   http: z
     .object({
       /** @defaultValue 127.0.0.1 */
@@ -66,7 +66,7 @@ export const SettingsSchema = z.object({
       /** Largest accepted request body; larger bodies get 413. @defaultValue 1 MiB */
       body_limit_bytes: positiveInt.default(1_048_576),
     })
-    .default({ host: "127.0.0.1", port: 8000, body_limit_bytes: 1_048_576 }),
+    .prefault({}),
   auth: z
     .object({
       /** HS256 secret used to verify bearer tokens. */
@@ -80,7 +80,7 @@ export const SettingsSchema = z.object({
       /** User id assumed when auth is disabled. @defaultValue "dev-user" */
       dev_user_id: z.string().min(1).default("dev-user"),
     })
-    .default({ disabled: false, dev_user_id: "dev-user" }),
+    .prefault({}),
   llm: z
     .object({
       provider_keys: providerMap(z.string().min(1)),
@@ -100,14 +100,7 @@ export const SettingsSchema = z.object({
       /** Delay between streamed chunks of the offline demo model. @defaultValue 0 */
       demo_chunk_delay_ms: nonNegativeInt.default(0),
     })
-    .default({
-      provider_keys: {},
-      provider_base_urls: {},
-      default_model_code: "auto",
-      request_timeout_ms: 120_000,
-      max_retries: 2,
-      demo_chunk_delay_ms: 0,
-    }),
+    .prefault({}),
   events: z
     .object({
       /** How long a run's event stream stays replayable after the run ends. @defaultValue 3600 */
@@ -117,7 +110,7 @@ export const SettingsSchema = z.object({
       /** SSE `: ping` interval. @defaultValue 15000 */
       heartbeat_ms: positiveInt.default(15_000),
     })
-    .default({ retention_seconds: 3600, max_len: 20_000, heartbeat_ms: 15_000 }),
+    .prefault({}),
   queue: z
     .object({
       /** @defaultValue "agent-runs" */
@@ -135,21 +128,13 @@ export const SettingsSchema = z.object({
       /** Time a stopping worker waits for in-flight runs before handing them back. @defaultValue 10000 */
       shutdown_grace_ms: nonNegativeInt.default(10_000),
     })
-    .default({
-      name: "agent-runs",
-      concurrency: 32,
-      attempts: 3,
-      backoff_ms: 1000,
-      lock_duration_ms: 30_000,
-      stalled_interval_ms: 30_000,
-      shutdown_grace_ms: 10_000,
-    }),
+    .prefault({}),
   worker: z
     .object({
       /** Port of the worker's own /metrics and /healthz (role `worker`); 0 disables it. @defaultValue 9464 */
       metrics_port: port.default(9464),
     })
-    .default({ metrics_port: 9464 }),
+    .prefault({}),
   runtime: z
     .object({
       /** Directory holding agents.yaml, tasks.yaml, workflow.yaml, tools.yaml, models.yaml. */
@@ -161,13 +146,13 @@ export const SettingsSchema = z.object({
       /** Also emit the legacy `CUSTOM on_interrupt` event for CopilotKit < 1.61.2. @defaultValue false */
       legacy_interrupt_event: flag.default(false),
     })
-    .default({ approval_ttl_seconds: 3600, history_limit: 100, legacy_interrupt_event: false }),
+    .prefault({}),
   log: z
     .object({
       /** @defaultValue "info" */
       level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     })
-    .default({ level: "info" }),
+    .prefault({}),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

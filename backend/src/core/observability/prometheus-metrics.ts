@@ -19,8 +19,8 @@ export class PrometheusMetrics implements RunMetrics {
   private readonly llmTokens: Counter<"provider" | "model" | "kind">;
   private readonly llmCost: Counter<"provider" | "model">;
 
-  constructor({ defaultMetrics = true }: { defaultMetrics?: boolean } = {}) {
-    if (defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
     const registers = [this.registry];
     this.runsAccepted = new Counter({
       name: `${PREFIX}runs_accepted_total`,
@@ -92,30 +92,26 @@ export class PrometheusMetrics implements RunMetrics {
     queueDepth,
     activeRuns,
   }: {
-    queueDepth?: () => Promise<number>;
-    activeRuns?: () => Promise<Record<string, number>>;
+    queueDepth: () => Promise<number>;
+    activeRuns: () => Promise<Record<string, number>>;
   }): void {
-    if (queueDepth) {
-      new Gauge({
-        name: `${PREFIX}queue_depth`,
-        help: "Jobs waiting or delayed in the run queue",
-        registers: [this.registry],
-        async collect() {
-          this.set(await queueDepth());
-        },
-      });
-    }
-    if (activeRuns) {
-      new Gauge({
-        name: `${PREFIX}runs_active`,
-        help: "Runs queued or running, from Postgres",
-        labelNames: ["status"],
-        registers: [this.registry],
-        async collect() {
-          const counts = await activeRuns();
-          for (const status of ["queued", "running"]) this.set({ status }, counts[status] ?? 0);
-        },
-      });
-    }
+    new Gauge({
+      name: `${PREFIX}queue_depth`,
+      help: "Jobs waiting or delayed in the run queue",
+      registers: [this.registry],
+      async collect() {
+        this.set(await queueDepth());
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}runs_active`,
+      help: "Runs queued or running, from Postgres",
+      labelNames: ["status"],
+      registers: [this.registry],
+      async collect() {
+        const counts = await activeRuns();
+        for (const status of ["queued", "running"]) this.set({ status }, counts[status] ?? 0);
+      },
+    });
   }
 }

@@ -59,6 +59,8 @@ export function createAuthenticator(
         : await jwtVerify(token, jwks as JWTVerifyGetKey, claims);
       if (typeof payload.sub !== "string" || payload.sub.length === 0)
         throw unauthorized("Token has no subject");
+      // Only reached after a valid signature and claims: a rejected token is never cached.
+      verified.set(token, payload.sub, payload.exp);
       return payload.sub;
     } catch (error) {
       if (RequestError.isInstance(error)) throw error;

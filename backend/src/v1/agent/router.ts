@@ -94,9 +94,6 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
     const pending = authenticate(request);
     request.userId = await pending;
   });
-  app.addHook("preParsing", async () => {});
-  app.addHook("preValidation", async () => {});
-  app.addHook("preHandler", async () => {});
 
   app.post(
     "/runs",

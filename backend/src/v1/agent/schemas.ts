@@ -7,6 +7,8 @@ import { z } from "zod";
 
 const id = z.string().min(1).max(200);
 const jsonObject = z.record(z.string(), z.unknown());
+/** An event-stream position (SSE `id:`): `<entry id>` or `<entry id>:<index>`. */
+const EVENT_POSITION = /^\d+-\d+(:\d+)?$/;
 
 const ContentPartSchema = z.looseObject({ type: z.string() });
 
@@ -92,10 +94,7 @@ export type ResumeBody = z.infer<typeof ResumeBodySchema>;
 export const RunParamsSchema = z.object({ runId: id });
 export const SessionParamsSchema = z.object({ sessionId: id });
 export const EventsQuerySchema = z.object({
-  after: z
-    .string()
-    .regex(/^\d+-\d+(:\d+)?$/)
-    .optional(),
+  after: z.string().regex(EVENT_POSITION).optional(),
 });
 export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -108,10 +107,7 @@ export const MessagesQuerySchema = z.object({
 
 export const IdempotencyHeadersSchema = z.looseObject({
   "idempotency-key": z.string().min(1).max(200).optional(),
-  "last-event-id": z
-    .string()
-    .regex(/^\d+-\d+(:\d+)?$/)
-    .optional(),
+  "last-event-id": z.string().regex(EVENT_POSITION).optional(),
 });
 
 const UsageSchema = z.object({

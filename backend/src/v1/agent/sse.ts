@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { StoredRunEvent } from "../../core/agent/application/ports/run-event-stream.js";
 
@@ -35,20 +36,20 @@ export async function streamRunEvents({
   response.flushHeaders();
   const write = async (chunk: string) => {
     if (!response.write(chunk) && !disconnected.signal.aborted) {
-      await new Promise<void>((resolve) => {
-        response.once("drain", resolve);
-        disconnected.signal.addEventListener("abort", () => resolve(), { once: true });
-      });
+      // `once` removes its listeners however it settles. It rejects on a disconnect (AbortError)
+      // or a socket error, which closes the response too: either way there is nothing to wait
+      // for, and the heartbeat's `void write()` must never reject.
+      await once(response, "drain", { signal: disconnected.signal }).catch(() => {});
     }
   };
   try {
-    if (first) await write(`id: ${first.id}\ndata: ${first.data}\n\n`);
+    if (first) await write(frame(first));
     if (ready) await ready;
     const events = open({ signal: disconnected.signal, onIdle: () => void write(": ping\n\n") });
     // One write per batch: a syscall per event would cost more than the events themselves.
     for await (const batch of events) {
       let frames = "";
-      for (const event of batch) frames += `id: ${event.id}\ndata: ${event.data}\n\n`;
+      for (const event of batch) frames += frame(event);
       await write(frames);
     }
   } catch (error) {
@@ -56,6 +57,11 @@ export async function streamRunEvents({
   } finally {
     response.end();
   }
+}
+
+/** One SSE frame: the event's stream position as `id:`, its JSON as `data:`. */
+function frame(event: StoredRunEvent): string {
+  return `id: ${event.id}\ndata: ${event.data}\n\n`;
 }
 
 export function wantsEventStream(request: FastifyRequest): boolean {

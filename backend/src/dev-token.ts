@@ -1,0 +1,23 @@
+import { SignJWT } from "jose";
+
+/**
+ * An HS256 bearer token for `userId`, signed with `secret`: what the api accepts when
+ * `SOCIAL_AUTH__JWT_SECRET` is that secret. For the quick start, tests and the bench only.
+ */
+export async function signDevToken({
+  secret,
+  userId,
+  expiresIn,
+}: {
+  secret: string;
+  userId: string;
+  /** A jose time span, e.g. "1h". */
+  expiresIn: string;
+}): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
+}
