@@ -69,7 +69,7 @@ function formatScaled(scaled: bigint): string {
 }
 
 /** "2.8e-8" → "0.000000028"; "1e+21" → "1000000000000000000000". */
-function expandExponent(text: string): string {
+export function expandExponent(text: string): string {
   const match = NUMBER_TEXT.exec(text);
   if (match === null) {
     throw notADecimal(text);

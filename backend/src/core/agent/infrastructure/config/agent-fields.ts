@@ -20,7 +20,10 @@ const AgentFieldsSchema = z.object({
 
 const AGENT_FIELDS: ReadonlySet<string> = new Set([...Object.keys(AgentFieldsSchema.shape), "llm"]);
 
-export const REQUIRED_AGENT_FIELDS = ["role", "goal", "backstory"] as const;
+const REQUIRED_AGENT_FIELDS = ["role", "goal", "backstory"] as const;
+
+/** @defaultValue 10 */
+const DEFAULT_MAX_ITER = 10;
 
 export type AgentFields = Partial<
   Pick<
@@ -62,6 +65,30 @@ export function parseAgentFields(input: {
       reportZodIssues({ error: result.error, raw: value, file, prefix: [...path, field], report });
   }
   return { fields, extra: unknown, valid: report.problems.length === problemsBefore };
+}
+
+/**
+ * The complete agent, with the defaults for the optional fields left unset: the agent type as
+ * its name, no LLM settings, no tools, `DEFAULT_MAX_ITER` iterations, no delegation.
+ */
+export function withAgentDefaults(
+  agent: Omit<AgentConfig, keyof AgentFields> &
+    Pick<AgentConfig, "role" | "goal" | "backstory"> &
+    AgentFields,
+): AgentConfig {
+  return {
+    agent_type: agent.agent_type,
+    name: agent.name ?? agent.agent_type,
+    role: agent.role,
+    goal: agent.goal,
+    backstory: agent.backstory,
+    llm: agent.llm ?? {},
+    tools: agent.tools ?? [],
+    max_iter: agent.max_iter ?? DEFAULT_MAX_ITER,
+    allow_delegation: agent.allow_delegation ?? false,
+    extra: agent.extra,
+    source: agent.source,
+  };
 }
 
 /** Reports each required field missing from `entry`; returns whether all are present. */

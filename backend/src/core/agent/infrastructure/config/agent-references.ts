@@ -1,5 +1,5 @@
+import { FRONTEND_TOOL_PREFIX } from "../../domain/tool-policy.js";
 import type { KeySegment } from "./key-path.js";
-import { FRONTEND_TOOL_PREFIX } from "./parse-tools-file.js";
 import type { AgentConfig } from "./runtime-config.js";
 
 export interface ReferenceProblem {

@@ -1,3 +1,5 @@
+import { expandExponent } from "../../domain/decimal.js";
+
 const DECIMAL = /^\d+(\.\d+)?$/;
 
 /**
@@ -8,13 +10,5 @@ const DECIMAL = /^\d+(\.\d+)?$/;
 export function toDecimalString(value: unknown): string | undefined {
   if (typeof value === "string") return DECIMAL.test(value.trim()) ? value.trim() : undefined;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return undefined;
-  const written = String(value);
-  const exponentMatch = /^(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(written);
-  if (!exponentMatch) return written;
-  const [, whole = "", fraction = "", exponentText = "0"] = exponentMatch;
-  const digits = whole + fraction;
-  const pointAt = whole.length + Number(exponentText);
-  if (pointAt <= 0) return `0.${"0".repeat(-pointAt)}${digits}`.replace(/0+$/, "");
-  if (pointAt >= digits.length) return digits + "0".repeat(pointAt - digits.length);
-  return `${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+  return expandExponent(String(value));
 }

@@ -5,7 +5,6 @@ export {
   SYSTEM_AGENTS_TABLE,
 } from "./config-error.js";
 export { interpolate } from "./interpolate.js";
-export { FRONTEND_TOOL_PREFIX } from "./parse-tools-file.js";
 export { readStaticCrewConfig } from "./read-static-crew-config.js";
 export { resolveAgentRuntimeConfig } from "./resolver.js";
 export type {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ConfigReport } from "./config-report.js";
 import { formatKeyPath, type KeySegment } from "./key-path.js";
 import type { LlmSettings, ModelConfig } from "./runtime-config.js";
+import { withoutUndefined } from "./without-undefined.js";
 import { isRecord, reportZodIssues } from "./zod-issues.js";
 
 const LlmFieldsSchema = z.object({
@@ -46,8 +47,7 @@ export function normalizeLlmSettings(input: {
     reportZodIssues({ error: result.error, raw: present, file, prefix: path, report });
     return {};
   }
-  const settings: LlmSettings = { ...present, ...result.data };
-  for (const key of Object.keys(settings)) if (settings[key] === undefined) delete settings[key];
+  const settings: LlmSettings = withoutUndefined({ ...present, ...result.data });
   if (settings.model_code === undefined && typeof settings.model === "string") {
     const { model, ...rest } = settings;
     return { ...rest, ...fromModelString({ ...input, modelString: model.trim() }) };

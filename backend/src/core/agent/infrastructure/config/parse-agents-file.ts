@@ -1,4 +1,4 @@
-import { checkRequiredAgentFields, parseAgentFields } from "./agent-fields.js";
+import { checkRequiredAgentFields, parseAgentFields, withAgentDefaults } from "./agent-fields.js";
 import { agentReferenceProblems } from "./agent-references.js";
 import type { ConfigReport } from "./config-report.js";
 import { formatKeyPath } from "./key-path.js";
@@ -6,9 +6,6 @@ import type { AgentConfig, ModelConfig } from "./runtime-config.js";
 import { isRecord } from "./zod-issues.js";
 
 export const AGENTS_FILE = "agents.yaml";
-
-/** @defaultValue 10 */
-export const DEFAULT_MAX_ITER = 10;
 
 /**
  * agents.yaml (CrewAI format): key = agent_type. Also checks the tools and model code each
@@ -48,19 +45,15 @@ export function parseAgentsFile(input: {
       report.problem(AGENTS_FILE, formatKeyPath([agentType, ...problem.path]), problem.message);
     }
     if (!valid || !complete || !fields.role || !fields.goal || !fields.backstory) continue;
-    agents[agentType] = {
+    agents[agentType] = withAgentDefaults({
+      ...fields,
       agent_type: agentType,
-      name: fields.name ?? agentType,
       role: fields.role,
       goal: fields.goal,
       backstory: fields.backstory,
-      llm: fields.llm ?? {},
-      tools: fields.tools ?? [],
-      max_iter: fields.max_iter ?? DEFAULT_MAX_ITER,
-      allow_delegation: fields.allow_delegation ?? false,
       extra,
       source: { file: AGENTS_FILE, key: agentType },
-    };
+    });
   }
   return agents;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ConfigReport } from "./config-report.js";
 import { toDecimalString } from "./decimal-string.js";
 import { MODEL_PROVIDERS, type ModelConfig } from "./runtime-config.js";
+import { withoutUndefined } from "./without-undefined.js";
 import { reportZodIssues } from "./zod-issues.js";
 
 export const MODELS_FILE = "models.yaml";
@@ -67,8 +68,4 @@ export function parseModelsFile(input: {
     };
   }
   return models;
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
 }

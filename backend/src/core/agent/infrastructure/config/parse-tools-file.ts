@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FRONTEND_TOOL_PREFIX } from "../../domain/tool-policy.js";
 import type { ConfigReport } from "./config-report.js";
 import type { ToolConfig } from "./runtime-config.js";
 import { isRecord, reportZodIssues } from "./zod-issues.js";
@@ -6,7 +7,6 @@ import { isRecord, reportZodIssues } from "./zod-issues.js";
 export const TOOLS_FILE = "tools.yaml";
 
 /** Names the client declares at run time; a backend tool may not take this prefix. */
-export const FRONTEND_TOOL_PREFIX = "ui.";
 
 // Dots are allowed here; the LLM layer maps them to provider-safe function names.
 const TOOL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;

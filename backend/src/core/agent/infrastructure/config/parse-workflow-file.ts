@@ -5,7 +5,7 @@ import type { StageConfig, TaskConfig, WorkflowConfig } from "./runtime-config.j
 import { reportZodIssues } from "./zod-issues.js";
 
 export const WORKFLOW_FILE = "workflow.yaml";
-export const DEFAULT_WORKFLOW_NAME = "default";
+const DEFAULT_WORKFLOW_NAME = "default";
 
 const text = z.string().trim().min(1, "must not be empty");
 

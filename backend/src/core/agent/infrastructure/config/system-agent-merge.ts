@@ -1,8 +1,7 @@
-import { checkRequiredAgentFields, parseAgentFields } from "./agent-fields.js";
+import { checkRequiredAgentFields, parseAgentFields, withAgentDefaults } from "./agent-fields.js";
 import { SYSTEM_AGENTS_TABLE } from "./config-error.js";
 import type { ConfigReport } from "./config-report.js";
 import { normalizeLlmSettings } from "./llm-settings.js";
-import { DEFAULT_MAX_ITER } from "./parse-agents-file.js";
 import type { AgentConfig, LlmSettings, ModelConfig, SystemAgentRow } from "./runtime-config.js";
 import { isRecord } from "./zod-issues.js";
 
@@ -88,19 +87,19 @@ export function mergeSystemAgentRow(input: {
   const backstory = fields.backstory ?? base?.backstory;
   if (!parsed.valid || !complete || !role || !goal || !backstory) return undefined;
 
-  return {
+  return withAgentDefaults({
     agent_type: row.agent_type,
-    name: fields.name ?? base?.name ?? row.agent_type,
+    name: fields.name ?? base?.name,
     role,
     goal,
     backstory,
     llm: mergeLlmLayers([base?.llm ?? {}, ...llmLayers]),
-    tools: fields.tools ?? base?.tools ?? [],
-    max_iter: fields.max_iter ?? base?.max_iter ?? DEFAULT_MAX_ITER,
-    allow_delegation: fields.allow_delegation ?? base?.allow_delegation ?? false,
+    tools: fields.tools ?? base?.tools,
+    max_iter: fields.max_iter ?? base?.max_iter,
+    allow_delegation: fields.allow_delegation ?? base?.allow_delegation,
     extra: { ...base?.extra, ...parsed.extra },
     source: { table: SYSTEM_AGENTS_TABLE, id: row.id, version: row.version },
-  };
+  });
 }
 
 function mergeLlmLayers(layers: readonly LlmSettings[]): LlmSettings {

@@ -8,6 +8,7 @@ import {
 import type { CrewEvent } from "../../application/ports/run-event.js";
 import { LlmProviderError } from "../../domain/errors.js";
 import type { ToolNameMap } from "../../domain/tool-policy.js";
+import { abortableSleep } from "../llm/abortable-sleep.js";
 import type { LlmCallSettings } from "../llm/call-settings.js";
 import { translateLlmError } from "../llm/translate-llm-error.js";
 
@@ -282,7 +283,7 @@ async function withRetries<T>({
         !error.isRetryable
       )
         throw error;
-      await sleep(retryDelay(error, attempt), signal);
+      await abortableSleep(retryDelay(error, attempt), signal);
     }
   }
 }
@@ -296,19 +297,4 @@ function retryDelay(error: APICallError, attempt: number): number {
   if (headers["retry-after"] !== undefined && Number.isFinite(seconds))
     return Math.min(seconds * 1000, MAX_RETRY_DELAY_MS);
   return Math.min(1000 * 2 ** attempt, MAX_RETRY_DELAY_MS);
-}
-
-function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, milliseconds);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

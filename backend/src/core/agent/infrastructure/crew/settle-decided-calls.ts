@@ -1,8 +1,8 @@
-import type { ChatMessage } from "../../application/ports/chat-message.js";
 import { refusalResult } from "../../application/tool-refusal.js";
 import type { PendingToolCall, ToolResult } from "../../domain/state-snapshot.js";
 import { PendingToolStore } from "../../domain/tool-correlation.js";
 import { type CrewDependencies, type CrewRunState, checkpointStep } from "./crew-context.js";
+import { emitToolResult, toolMessage } from "./tool-message.js";
 
 /**
  * Brings every decided call of the current stage to the model, one checkpoint per call:
@@ -46,7 +46,7 @@ async function execute(state: CrewRunState, dependencies: CrewDependencies, call
         error: "tool not configured",
       };
   const store = PendingToolStore.fromSnapshot(state.snapshot);
-  store.recordExecution(call.tool_call_id, result, { now: dependencies.clock() });
+  store.recordExecution(call.tool_call_id, result);
   await answer(state, dependencies, call, result, store.toSnapshot(state.snapshot));
 }
 
@@ -57,18 +57,12 @@ async function answer(
   result: ToolResult,
   snapshot: CrewRunState["snapshot"],
 ) {
-  const message: ChatMessage = {
+  const message = toolMessage({
     id: dependencies.ids(),
-    role: "tool",
     toolCallId: call.tool_call_id,
     content: result.content,
-    ...(result.error === undefined ? {} : { error: result.error }),
-  };
-  await checkpointStep(state, { snapshot, messages: [message], stage: call.stage });
-  state.input.emit({
-    type: "tool-result",
-    toolCallId: call.tool_call_id,
-    messageId: message.id,
-    content: result.content,
+    error: result.error,
   });
+  await checkpointStep(state, { snapshot, messages: [message], stage: call.stage });
+  emitToolResult(state.input.emit, message);
 }

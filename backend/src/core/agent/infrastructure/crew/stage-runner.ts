@@ -1,3 +1,4 @@
+import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { ChatMessage, ChatToolCall } from "../../application/ports/chat-message.js";
 import { AgentError, CancelledError } from "../../domain/errors.js";
 import { createPendingToolCall } from "../../domain/pending-tool-call.js";
@@ -11,6 +12,7 @@ import { historyToolNames, toModelPrompt } from "./model-prompt.js";
 import { type StepResult, type StepToolCall, streamModelStep } from "./model-step.js";
 import { settleDecidedCalls } from "./settle-decided-calls.js";
 import { systemPrompt } from "./system-prompt.js";
+import { emitToolResult, type ToolMessage, toolMessage } from "./tool-message.js";
 
 export type StageResult = { type: "finished" } | { type: "paused" };
 
@@ -35,9 +37,14 @@ export async function runStage({
   const chat = stage.output === "chat";
   const scratch: ChatMessage[] = [];
   const clientTools = state.snapshot.run?.client_tools ?? [];
+  // The same model for every step of the stage, built on the first (after its abort check,
+  // so a cancelled run never resolves the model code).
+  let model: LanguageModelV3 | undefined;
   for (;;) {
     if (state.input.signal.aborted) throw cancelled(state);
     const iteration = state.snapshot.run?.iteration ?? 0;
+    // The last iteration allowed: the step drops any tool call the model makes anyway.
+    const forceAnswer = iteration + 1 >= stage.agent.maxIter;
     const conversation = [...state.history, ...scratch];
     const offered = offeredFunctionTools({
       agent: stage.agent.config,
@@ -46,17 +53,18 @@ export async function runStage({
       includeClientTools: chat,
       historyToolNames: historyToolNames(conversation),
     });
+    model ??= dependencies.gateway.model({
+      modelCode: stage.agent.modelCode,
+      context: {
+        runId: state.input.runId,
+        sessionId: state.input.sessionId,
+        agentType: stage.agent.agentType,
+        stage: stage.name,
+      },
+      recorder: state.input.recorder,
+    });
     const step = await streamModelStep({
-      model: dependencies.gateway.model({
-        modelCode: stage.agent.modelCode,
-        context: {
-          runId: state.input.runId,
-          sessionId: state.input.sessionId,
-          agentType: stage.agent.agentType,
-          stage: stage.name,
-        },
-        recorder: state.input.recorder,
-      }),
+      model,
       prompt: toModelPrompt({
         system: systemPrompt({ stage, stageOutputs: state.snapshot.stages }),
         history: conversation,
@@ -64,7 +72,7 @@ export async function runStage({
       }),
       tools: offered.tools,
       names: offered.names,
-      forceAnswer: iteration + 1 >= stage.agent.maxIter,
+      forceAnswer,
       messageId: dependencies.ids(),
       visible: chat,
       emit: state.input.emit,
@@ -83,7 +91,7 @@ export async function runStage({
       }
       throw cancelled(state);
     }
-    const calls = iteration + 1 >= stage.agent.maxIter ? [] : step.toolCalls;
+    const calls = step.toolCalls;
     if (calls.length === 0) {
       const snapshot = finishStage(state.snapshot, {
         stage: stage.name,
@@ -112,16 +120,7 @@ export async function runStage({
       messages: [assistantMessage(step, calls), ...refused],
       stage: stage.name,
     });
-    for (const message of refused) {
-      if (message.role === "tool") {
-        state.input.emit({
-          type: "tool-result",
-          toolCallId: message.toolCallId,
-          messageId: message.id,
-          content: message.content,
-        });
-      }
-    }
+    for (const message of refused) emitToolResult(state.input.emit, message);
     await settleDecidedCalls(state, dependencies);
     if (state.snapshot.pending_tool_calls.some((call) => call.status === "PENDING_APPROVAL")) {
       return { type: "paused" };
@@ -178,9 +177,9 @@ function classifyCalls({
   stage: CrewStage;
   calls: readonly StepToolCall[];
   dependencies: CrewDependencies;
-}): { pending: PendingToolCall[]; refused: ChatMessage[] } {
+}): { pending: PendingToolCall[]; refused: ToolMessage[] } {
   const pending: PendingToolCall[] = [];
-  const refused: ChatMessage[] = [];
+  const refused: ToolMessage[] = [];
   const clientTools = state.snapshot.run?.client_tools ?? [];
   const now = dependencies.clock();
   for (const call of calls) {
@@ -212,13 +211,14 @@ function classifyCalls({
       );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      refused.push({
-        id: dependencies.ids(),
-        role: "tool",
-        toolCallId: call.toolCallId,
-        content: JSON.stringify({ error: `The call was refused: ${reason}` }),
-        error: reason,
-      });
+      refused.push(
+        toolMessage({
+          id: dependencies.ids(),
+          toolCallId: call.toolCallId,
+          content: JSON.stringify({ error: `The call was refused: ${reason}` }),
+          error: reason,
+        }),
+      );
     }
   }
   return { pending, refused };
@@ -253,13 +253,14 @@ async function runContextTools({
             content: JSON.stringify({ error: `Tool ${call.toolName} is not available here` }),
             error: "unavailable",
           };
-    messages.push({
-      id: dependencies.ids(),
-      role: "tool",
-      toolCallId: call.toolCallId,
-      content: result.content,
-      ...(result.error === undefined ? {} : { error: result.error }),
-    });
+    messages.push(
+      toolMessage({
+        id: dependencies.ids(),
+        toolCallId: call.toolCallId,
+        content: result.content,
+        error: result.error,
+      }),
+    );
   }
   return messages;
 }

@@ -8,10 +8,11 @@ export interface LlmCallSettings {
 }
 
 /**
- * What the crew runtime passes to `streamText`/`generateText`:
- * `{ maxRetries, timeout: { stepMs: timeoutMs } }`. The AI SDK retries each provider call
- * itself (exponential backoff from 2 s, honouring `retry-after`/`retry-after-ms`), and every
- * attempt passes the metering middleware, so each one is an `llm_calls` record.
+ * What each crew model step (`streamModelStep` in crew/model-step.ts) runs under: its own
+ * `withRetries` retries a provider call that fails before streaming with a retryable error
+ * (exponential backoff from 1 s, honouring `retry-after-ms`/`retry-after`), and `timeoutMs`
+ * bounds the whole step. Every attempt passes the metering middleware, so each one is an
+ * `llm_calls` record.
  */
 export function callSettings(settings: Settings): LlmCallSettings {
   return { maxRetries: settings.llm.max_retries, timeoutMs: settings.llm.request_timeout_ms };

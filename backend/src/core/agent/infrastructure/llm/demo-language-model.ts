@@ -8,11 +8,12 @@ import type {
   LanguageModelV3StreamResult,
   LanguageModelV3Usage,
 } from "@ai-sdk/provider";
+import { abortableSleep } from "./abortable-sleep.js";
 import { estimateTokens, promptCharacters } from "./demo-prompt.js";
 import { type DemoReply, planDemoReply } from "./demo-reply.js";
 
 export const DEMO_MODEL_ID = "demo";
-export const DEMO_PROVIDER = "demo";
+const DEMO_PROVIDER = "demo";
 
 export interface DemoLanguageModelOptions {
   /** Pause before each streamed chunk after the first. @defaultValue 0 */
@@ -119,7 +120,7 @@ function partStream(
   return new ReadableStream<LanguageModelV3StreamPart>({
     async pull(controller) {
       try {
-        if (index > 1 && chunkDelayMs > 0) await sleep(chunkDelayMs, abortSignal);
+        if (index > 1 && chunkDelayMs > 0) await abortableSleep(chunkDelayMs, abortSignal);
         abortSignal?.throwIfAborted();
       } catch (error) {
         controller.error(error);
@@ -129,24 +130,6 @@ function partStream(
       if (part === undefined) controller.close();
       else controller.enqueue(part);
     },
-  });
-}
-
-function sleep(milliseconds: number, abortSignal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (abortSignal?.aborted) {
-      reject(abortSignal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortSignal?.reason);
-    };
-    const timer = setTimeout(() => {
-      abortSignal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, milliseconds);
-    abortSignal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 

@@ -63,7 +63,7 @@ export function planDemoReply(options: LanguageModelV3CallOptions): DemoReply {
   };
 }
 
-export function classify(text: string): "action" | "question" | "chitchat" {
+function classify(text: string): "action" | "question" | "chitchat" {
   if (ACTION_WORDS.test(text)) return "action";
   if (QUESTION.test(text.trim())) return "question";
   return "chitchat";

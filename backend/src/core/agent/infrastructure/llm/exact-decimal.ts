@@ -23,11 +23,6 @@ export function decimalFromNumericText(text: string): string | null {
   return NON_NEGATIVE_NUMBER_TEXT.test(trimmed) ? decimalFromNumber(Number(trimmed)) : null;
 }
 
-/** A plain non-negative decimal such as `"0.28"` or `"12"` (any number of places). */
-export function isNonNegativeDecimal(value: string): boolean {
-  return NON_NEGATIVE_DECIMAL.test(value);
-}
-
 /**
  * Σ tokens × price-per-million / 10^6, computed exactly on BigInt and rounded once, on the
  * sum, to 12 places. Throws `INTERNAL` for a negative or fractional token count or a price

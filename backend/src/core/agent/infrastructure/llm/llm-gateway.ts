@@ -2,6 +2,7 @@ import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { wrapLanguageModel } from "ai";
 import type { Settings } from "../../../config/settings.js";
 import type { ModelConfig } from "../config/runtime-config.js";
+import { withoutUndefined } from "../config/without-undefined.js";
 import { AUTO_MODEL_CODE, defaultModelCodeFor } from "./default-model-code.js";
 import type { LlmCallContext, LlmCallRecorder } from "./llm-call-record.js";
 import { createMeteringMiddleware } from "./metering-middleware.js";
@@ -114,10 +115,4 @@ function mergeCatalogue(
         : { ...builtIn, ...withoutUndefined(config) };
   }
   return catalogue;
-}
-
-function withoutUndefined(config: ModelConfig): Partial<ModelConfig> {
-  return Object.fromEntries(
-    Object.entries(config).filter(([, value]) => value !== undefined),
-  ) as Partial<ModelConfig>;
 }

@@ -17,9 +17,10 @@ export interface MeteringMiddlewareInit {
 
 /**
  * Meters every provider call that passes through it: one `llm_calls` record per `doGenerate`
- * / `doStream`, so each retry attempt the AI SDK makes is a record of its own. The call id is
- * minted before the request. Errors are recorded and rethrown untouched (the SDK's retry logic
- * must still recognise them); `translateLlmError` turns them into coded errors later.
+ * / `doStream`, so each retry attempt (the crew's `withRetries` in crew/model-step.ts) is a
+ * record of its own. The call id is minted before the request. Errors are recorded and
+ * rethrown untouched (retry logic must still recognise them); `translateLlmError` turns them
+ * into coded errors later.
  */
 export function createMeteringMiddleware(init: MeteringMiddlewareInit): LanguageModelV3Middleware {
   const startMeter = () =>

@@ -1,4 +1,4 @@
-import type { Settings } from "../../../config/settings.js";
+import type { LlmProvider, Settings } from "../../../config/settings.js";
 import { LlmNotConfiguredError } from "../../domain/errors.js";
 import { MODEL_PROVIDERS, type ModelConfig, type ModelProvider } from "../config/runtime-config.js";
 
@@ -34,18 +34,16 @@ export const BUILT_IN_MODELS: Readonly<Record<string, ModelConfig>> = {
   },
 };
 
-type SettingsProvider = keyof Settings["llm"]["provider_keys"];
-
 /** The settings key of a provider: `openai-compatible` is `openai_compatible` there. */
-export function settingsKeyOf(provider: Exclude<ModelProvider, "demo">): SettingsProvider {
+function settingsKeyOf(provider: Exclude<ModelProvider, "demo">): LlmProvider {
   return provider === "openai-compatible" ? "openai_compatible" : provider;
 }
 
-export function keyVariableOf(provider: Exclude<ModelProvider, "demo">): string {
+function keyVariableOf(provider: Exclude<ModelProvider, "demo">): string {
   return `SOCIAL_LLM__PROVIDER_KEYS__${settingsKeyOf(provider).toUpperCase()}`;
 }
 
-export function baseUrlVariableOf(provider: Exclude<ModelProvider, "demo">): string {
+function baseUrlVariableOf(provider: Exclude<ModelProvider, "demo">): string {
   return `SOCIAL_LLM__PROVIDER_BASE_URLS__${settingsKeyOf(provider).toUpperCase()}`;
 }
 

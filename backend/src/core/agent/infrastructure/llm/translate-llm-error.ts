@@ -10,7 +10,7 @@ export interface LlmErrorOrigin {
 
 /**
  * The metering middleware sees every failed call together with its target, but must rethrow
- * the SDK's own error (the SDK's retry logic recognises `APICallError`), so it leaves the
+ * the SDK's own error (retry logic recognises `APICallError`), so it leaves the
  * origin here for `translateLlmError` to find. Keyed weakly: nothing outlives the error.
  */
 const origins = new WeakMap<object, LlmErrorOrigin>();
