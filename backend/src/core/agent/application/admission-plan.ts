@@ -5,6 +5,7 @@ import {
   ThreadBusyError,
   ToolCallNotPendingError,
 } from "../domain/errors.js";
+import { isOpenToolCall } from "../domain/tool-call-status.js";
 import { applyResume, type ResumeDecision } from "../domain/tool-correlation.js";
 import type { ChatMessage } from "./ports/chat-message.js";
 import type { AdmissionPlan, SessionView } from "./ports/run-store.js";
@@ -58,9 +59,7 @@ export function planAdmission({
       details: { active_run_id: session.activeRunId },
     });
   }
-  const waiting = session.snapshot.pending_tool_calls.some(
-    (call) => call.status === "PENDING_APPROVAL",
-  );
+  const waiting = session.snapshot.pending_tool_calls.some(isOpenToolCall);
   const importing = session.messageCount === 0 && !waiting;
   const results: ResumeDecision[] = importing
     ? []

@@ -3,7 +3,7 @@ import type { PlannedRun } from "./admission-plan.js";
 import type { Clock } from "./ports/clock.js";
 import type { Logger } from "./ports/logger.js";
 import type { RunEvent } from "./ports/run-event.js";
-import type { RunEventStream } from "./ports/run-event-stream.js";
+import type { RunEventStream, StoredRunEvent } from "./ports/run-event-stream.js";
 import type { ClientToolInput, RunJob, RunQueue } from "./ports/run-job.js";
 import type { RunMetrics } from "./ports/run-metrics.js";
 import type { RunStore, SessionView } from "./ports/run-store.js";
@@ -103,10 +103,11 @@ export class RunAdmissions {
       runId: run.id,
       ...(run.parentRunId ? { parentRunId: run.parentRunId } : {}),
     };
+    const startEvent = events.firstEvent(start);
     // Next tick: an SSE caller writes the response headers and RUN_STARTED before the queue's
     // work runs.
     const dispatched = new Promise((resolve) => setImmediate(resolve)).then(() =>
-      this.dispatch({ start, job, sessionId: session.id }),
+      this.dispatch({ start: startEvent, job, sessionId: session.id }),
     );
     // The caller may stop before awaiting it (a client that went away); never unhandled.
     dispatched.catch(() => {});
@@ -117,7 +118,7 @@ export class RunAdmissions {
       kind: run.kind,
       status: run.status,
       replayed: false,
-      startEvent: events.firstEvent(start),
+      startEvent,
       dispatched,
     };
   }
@@ -132,7 +133,7 @@ export class RunAdmissions {
     job,
     sessionId,
   }: {
-    start: RunEvent;
+    start: StoredRunEvent;
     job: RunJob;
     sessionId: string;
   }) {

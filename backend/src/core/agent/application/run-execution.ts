@@ -35,7 +35,13 @@ import type {
   SessionView,
 } from "./ports/run-store.js";
 import { RunEventPublisher } from "./run-event-publisher.js";
-import { type RunEnding, runStatusOf, sessionStatusOf, terminalEvents } from "./run-outcome.js";
+import {
+  fullHistory,
+  type RunEnding,
+  runStatusOf,
+  sessionStatusOf,
+  terminalEvents,
+} from "./run-outcome.js";
 import { refusalResult } from "./tool-refusal.js";
 
 export interface RunExecutorDependencies {
@@ -104,7 +110,7 @@ export class RunExecution {
     const signal = AbortSignal.any([watch.signal, shutdown]);
     try {
       // A crashed attempt may have left messages, tool calls or a step open in the stream.
-      if (attempt > 1) await events.closeOpen(this.run.id);
+      if (attempt > 1) await events.closeOpen(this.run.id, await events.readAll(this.run.id));
       if (this.run.cancelRequested) {
         // The user's turn is kept even though no agent answered it.
         this.pending.messages.push(
@@ -218,14 +224,13 @@ export class RunExecution {
 
   /** Audits a refused resume; expired calls become EXPIRED and get their refusal message. */
   private noteCorrelationError(error: ToolCorrelationError, now: Date): void {
-    const toolCallIds = (error.details?.tool_call_ids as string[] | undefined) ?? [];
     this.pending.audit.push({
       actor: this.run.userId,
       action: "tool_call.correlation_error",
       sessionId: this.session.id,
       runId: this.run.id,
       errorCode: error.code,
-      payload: { tool_call_ids: toolCallIds, message: error.message },
+      payload: { tool_call_ids: error.toolCallIds, message: error.message },
       occurredAt: now,
     });
     if (error.code !== "INTERRUPT_EXPIRED") return;
@@ -267,23 +272,19 @@ export class RunExecution {
     const pending = this.pending;
     this.pending = emptyWrite();
     const [version] = await Promise.all([
-      this.dependencies.store
-        .checkpoint({
-          sessionId: this.session.id,
-          runId: this.run.id,
-          expectedVersion: this.version,
-          snapshot: this.snapshot,
-          messages: pending.messages,
-          messagesMayExist: pending.messagesMayExist,
-          llmCalls: calls,
-          audit: pending.audit,
-          ...(pending.sessionStatus ? { sessionStatus: pending.sessionStatus } : {}),
-          now: this.dependencies.clock(),
-          ...extra,
-        })
-        .then((v) => {
-          return v;
-        }),
+      this.dependencies.store.checkpoint({
+        sessionId: this.session.id,
+        runId: this.run.id,
+        expectedVersion: this.version,
+        snapshot: this.snapshot,
+        messages: pending.messages,
+        messagesMayExist: pending.messagesMayExist,
+        llmCalls: calls,
+        audit: pending.audit,
+        ...(pending.sessionStatus ? { sessionStatus: pending.sessionStatus } : {}),
+        now: this.dependencies.clock(),
+        ...extra,
+      }),
       flushEvents ? this.publisher.flush() : undefined,
     ]);
     this.version = version;
@@ -293,10 +294,10 @@ export class RunExecution {
   private async end(ending: RunEnding): Promise<void> {
     const { store, settings } = this.dependencies;
     this.publisher.closeOpen();
-    if (this.started && this.snapshot.run?.run_id === this.run.id) {
-      this.snapshot = setRunStatus(this.snapshot, runStatusOf(ending));
-    }
     const status = runStatusOf(ending);
+    if (this.started && this.snapshot.run?.run_id === this.run.id) {
+      this.snapshot = setRunStatus(this.snapshot, status);
+    }
     await this.write(
       {
         sessionStatus: sessionStatusOf(ending, this.snapshot),
@@ -317,7 +318,7 @@ export class RunExecution {
       runId: this.run.id,
       snapshot: this.snapshot,
       usage: this.calls.usage.toAgUiUsage(),
-      messages: () => store.history({ sessionId: this.session.id, limit: Number.MAX_SAFE_INTEGER }),
+      messages: fullHistory(store, this.session.id),
       legacyInterruptEvent: settings.legacyInterruptEvent,
     });
     for (const event of terminal) this.publisher.emit(event);

@@ -1,8 +1,7 @@
-import { isRunErrorCode } from "../domain/errors.js";
 import type { RunJob } from "./ports/run-job.js";
 import type { RunView } from "./ports/run-store.js";
 import { RunExecution, type RunExecutorDependencies } from "./run-execution.js";
-import { type RunEnding, terminalEvents } from "./run-outcome.js";
+import { endingOf, fullHistory, terminalEvents } from "./run-outcome.js";
 
 /**
  * What the worker calls for each job. Runs that already ended only get their terminal event
@@ -42,26 +41,14 @@ export class RunExecutor {
     if (stored.at(-1)?.terminal) return;
     const session = await store.findSession(run.sessionId);
     if (!session) return;
-    await events.closeOpen(run.id);
-    const ending: RunEnding =
-      run.status === "succeeded"
-        ? { type: "completed" }
-        : run.status === "interrupted"
-          ? { type: "paused" }
-          : run.status === "cancelled"
-            ? { type: "cancelled" }
-            : {
-                type: "failed",
-                code: isRunErrorCode(run.errorCode) ? run.errorCode : "INTERNAL",
-                message: run.errorMessage ?? "The run failed",
-              };
+    await events.closeOpen(run.id, stored);
     const terminal = await terminalEvents({
-      ending,
+      ending: endingOf(run),
       threadId: session.id,
       runId: run.id,
       snapshot: session.snapshot,
       usage: [],
-      messages: () => store.history({ sessionId: session.id, limit: Number.MAX_SAFE_INTEGER }),
+      messages: fullHistory(store, session.id),
       legacyInterruptEvent: settings.legacyInterruptEvent,
     });
     await events.appendFinal(run.id, terminal);

@@ -1,10 +1,12 @@
 import type { TokenUsage } from "@ag-ui/core";
 import { interruptsForPendingCalls } from "../domain/agui-interrupts.js";
-import type { RunErrorCode } from "../domain/errors.js";
+import { isRunErrorCode, type RunErrorCode } from "../domain/errors.js";
 import type { RunStatus, SessionStatus } from "../domain/run-status.js";
 import type { StateSnapshot } from "../domain/state-snapshot.js";
+import { isOpenToolCall } from "../domain/tool-call-status.js";
 import type { ChatMessage } from "./ports/chat-message.js";
 import type { RunEvent } from "./ports/run-event.js";
+import type { RunStore, RunView } from "./ports/run-store.js";
 
 /** How a run ended, and everything needed to store it and to tell the client. */
 export type RunEnding =
@@ -14,7 +16,7 @@ export type RunEnding =
   | { type: "failed"; code: RunErrorCode; message: string; details?: Record<string, unknown> };
 
 export function openCalls(snapshot: StateSnapshot) {
-  return snapshot.pending_tool_calls.filter((call) => call.status === "PENDING_APPROVAL");
+  return snapshot.pending_tool_calls.filter(isOpenToolCall);
 }
 
 export function runStatusOf(ending: RunEnding): RunStatus {
@@ -28,6 +30,32 @@ export function runStatusOf(ending: RunEnding): RunStatus {
     case "failed":
       return "failed";
   }
+}
+
+/** The ending a run stored in Postgres: the inverse of `runStatusOf`. */
+export function endingOf(run: Pick<RunView, "status" | "errorCode" | "errorMessage">): RunEnding {
+  switch (run.status) {
+    case "succeeded":
+      return { type: "completed" };
+    case "interrupted":
+      return { type: "paused" };
+    case "cancelled":
+      return { type: "cancelled" };
+    default:
+      return {
+        type: "failed",
+        code: isRunErrorCode(run.errorCode) ? run.errorCode : "INTERNAL",
+        message: run.errorMessage ?? "The run failed",
+      };
+  }
+}
+
+/** The session's whole history, read only when `terminalEvents` needs it. */
+export function fullHistory(
+  store: Pick<RunStore, "history">,
+  sessionId: string,
+): () => Promise<ChatMessage[]> {
+  return () => store.history({ sessionId, limit: Number.MAX_SAFE_INTEGER });
 }
 
 /** A session waits for answers while calls are open, whatever happened to the run. */

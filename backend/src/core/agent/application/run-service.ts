@@ -1,8 +1,8 @@
-import { RequestError, ToolNameConflictError } from "../domain/errors.js";
+import { RequestError } from "../domain/errors.js";
+import { assertNoToolNameConflict } from "../domain/tool-policy.js";
 import { newMessages, planAdmission, trailingMessages } from "./admission-plan.js";
 import type { AgentCatalog } from "./ports/agent-catalog.js";
 import type { Clock } from "./ports/clock.js";
-import type { ClientToolInput } from "./ports/run-job.js";
 import type { RunAdmissions } from "./run-admissions.js";
 import type { RunAcceptance, RunRequest } from "./run-request.js";
 
@@ -37,7 +37,11 @@ export class RunService {
         details: { field: "forwardedProps.agent" },
       });
     }
-    await assertNoConflicts(request.tools, catalog);
+    // A client tool may never shadow a backend tool (TOOL_NAME_CONFLICT).
+    assertNoToolNameConflict({
+      clientTools: request.tools,
+      backendTools: await catalog.backendToolNames(),
+    });
     return admissions.admit({
       userId,
       runId: request.runId,
@@ -58,13 +62,4 @@ export class RunService {
         }),
     });
   }
-}
-
-/** A client tool may never shadow a backend tool (TOOL_NAME_CONFLICT). */
-export async function assertNoConflicts(tools: readonly ClientToolInput[], catalog: AgentCatalog) {
-  const backend = await catalog.backendToolNames();
-  const conflicts = [...new Set(tools.map((tool) => tool.name))]
-    .filter((name) => backend.has(name))
-    .sort();
-  if (conflicts.length > 0) throw new ToolNameConflictError({ toolNames: conflicts });
 }

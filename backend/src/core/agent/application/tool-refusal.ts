@@ -1,4 +1,5 @@
 import type { PendingToolCall, ToolResult } from "../domain/state-snapshot.js";
+import { CANCELLED_REASON } from "../domain/tool-correlation.js";
 
 /** What the model (and the stored tool message) says for a call that did not run. */
 export function refusalResult(call: PendingToolCall): ToolResult {
@@ -15,7 +16,7 @@ export function refusalResult(call: PendingToolCall): ToolResult {
       status: "rejected",
       reason:
         call.reason ??
-        (call.mode === "FRONTEND_EXECUTE" ? "cancelled by the client" : "rejected by the approver"),
+        (call.mode === "FRONTEND_EXECUTE" ? CANCELLED_REASON : "rejected by the approver"),
     }),
   };
 }

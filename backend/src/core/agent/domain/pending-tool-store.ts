@@ -26,13 +26,15 @@ export class PendingToolStore {
   #calls: PendingToolCall[];
 
   constructor(calls: readonly PendingToolCall[]) {
-    const ids = calls.map((call) => call.tool_call_id);
-    const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
-    if (duplicate !== undefined) {
-      throw new SnapshotInvalidError({
-        message: `pending_tool_calls: duplicate tool_call_id ${duplicate}`,
-        details: { path: "pending_tool_calls", tool_call_id: duplicate },
-      });
+    const seen = new Set<string>();
+    for (const { tool_call_id: id } of calls) {
+      if (seen.has(id)) {
+        throw new SnapshotInvalidError({
+          message: `pending_tool_calls: duplicate tool_call_id ${id}`,
+          details: { path: "pending_tool_calls", tool_call_id: id },
+        });
+      }
+      seen.add(id);
     }
     this.#calls = [...calls];
   }
@@ -117,13 +119,8 @@ export class PendingToolStore {
   }
 
   /** The backend executed an approved (or direct) call: APPROVED → EXECUTED. Backend only. */
-  recordExecution(
-    toolCallId: string,
-    result: ToolResult,
-    // Taken for symmetry with the other transitions; the execution time is the checkpoint's,
-    // and decided_at keeps the approval time.
-    _options: { now: Date },
-  ): PendingToolCall {
+  // No `now`: the execution time is the checkpoint's, and decided_at keeps the approval time.
+  recordExecution(toolCallId: string, result: ToolResult): PendingToolCall {
     const call = this.get(toolCallId);
     if (call === undefined) {
       throw new ToolCallNotPendingError({ toolCallIds: [toolCallId] });

@@ -1,8 +1,4 @@
-import {
-  InterruptExpiredError,
-  ToolCallNotPendingError,
-  ToolResultsIncompleteError,
-} from "./errors.js";
+import { InterruptExpiredError, ToolCallNotPendingError } from "./errors.js";
 import { PendingToolStore } from "./pending-tool-store.js";
 import type {
   PendingToolCall,
@@ -76,14 +72,7 @@ export function applyResume({
   if (expired.length > 0) {
     throw new InterruptExpiredError({ toolCallIds: expired });
   }
-  const answered = new Set(decisions.map((decision) => decision.toolCallId));
-  const unanswered = store
-    .open()
-    .map((call) => call.tool_call_id)
-    .filter((id) => !answered.has(id));
-  if (unanswered.length > 0) {
-    throw new ToolResultsIncompleteError({ toolCallIds: unanswered });
-  }
+  store.assertComplete(decisions.map((decision) => decision.toolCallId));
 
   if (toApply.length === 0) {
     return { snapshot, changed: [] };

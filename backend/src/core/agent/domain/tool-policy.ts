@@ -24,7 +24,8 @@ export type ToolClassification =
       policy: BackendToolPolicy;
     };
 
-const FRONTEND_PREFIX = "ui.";
+/** Tools named with this prefix run in the browser, declared or not; no backend tool may use it. */
+export const FRONTEND_TOOL_PREFIX = "ui.";
 
 /**
  * Where a tool call the model made will execute. Client-declared and `ui.` tools run in the
@@ -46,7 +47,7 @@ export function classifyToolCall({
   if (declared && policy !== undefined) {
     throw new ToolNameConflictError({ toolNames: [name] });
   }
-  if (declared || name.startsWith(FRONTEND_PREFIX)) {
+  if (declared || name.startsWith(FRONTEND_TOOL_PREFIX)) {
     return { mode: "FRONTEND_EXECUTE" };
   }
   if (policy === undefined) {
@@ -64,10 +65,11 @@ export function assertNoToolNameConflict({
   backendTools,
 }: {
   clientTools: readonly DeclaredClientTool[];
-  backendTools: BackendToolPolicies;
+  /** The configured backend tools by name (a `Set` of names or a `Map` of policies). */
+  backendTools: { has(name: string): boolean };
 }): void {
   const conflicts = [...new Set(clientTools.map((tool) => tool.name))]
-    .filter((name) => backendPolicy(backendTools, name) !== undefined)
+    .filter((name) => backendTools.has(name))
     .sort();
   if (conflicts.length > 0) {
     throw new ToolNameConflictError({ toolNames: conflicts });

@@ -13,5 +13,3 @@ export type ChatMessage =
   | { id: string; role: "system"; content: string }
   | { id: string; role: "assistant"; content?: string; toolCalls?: ChatToolCall[] }
   | { id: string; role: "tool"; content: string; toolCallId: string; error?: string };
-
-export type ChatRole = ChatMessage["role"];

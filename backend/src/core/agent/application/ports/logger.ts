@@ -4,5 +4,3 @@ export interface Logger {
   warn(details: Record<string, unknown>, message: string): void;
   error(details: Record<string, unknown>, message: string): void;
 }
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

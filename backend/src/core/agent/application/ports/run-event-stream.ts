@@ -16,10 +16,11 @@ export interface StoredRunEvent {
 export interface RunEventStream {
   append(runId: string, events: readonly RunEvent[]): Promise<void>;
   /**
-   * A new run's first event (RUN_STARTED), stored at a position fixed in advance so the api can
-   * send it, with its id, before it is stored. Fails if the run's stream already has events.
+   * A new run's first event (RUN_STARTED), as `firstEvent` encoded it, stored at the position
+   * fixed in advance so the api can send it, with its id, before it is stored. Fails if the
+   * run's stream already has events.
    */
-  appendFirst(runId: string, event: RunEvent): Promise<void>;
+  appendFirst(runId: string, first: StoredRunEvent): Promise<void>;
   /** The first event as `appendFirst` stores it (its id and AG-UI JSON), for sending early. */
   firstEvent(event: RunEvent): StoredRunEvent;
   /**
@@ -37,11 +38,13 @@ export interface RunEventStream {
   readAll(runId: string): Promise<StoredRunEvent[]>;
   /**
    * After a crashed attempt: appends the END events for every text message, tool call and step
-   * it left open, so the stream stays valid when the retry continues. Returns how many.
+   * it left open in `stored` (the run's events, as `readAll` returned them), so the stream
+   * stays valid when the retry continues. Returns how many.
    */
-  closeOpen(runId: string): Promise<number>;
-  /** Keeps a finished run's log for the retention period, then lets Redis drop it. */
-  expireAfterFinish(runId: string): Promise<void>;
-  /** `append` and `expireAfterFinish` in one round trip: a run's last events. */
+  closeOpen(runId: string, stored: readonly StoredRunEvent[]): Promise<number>;
+  /**
+   * A run's last events, appended with the log's expiry in one round trip: Redis keeps a
+   * finished run's log for the retention period, then drops it.
+   */
   appendFinal(runId: string, events: readonly RunEvent[]): Promise<void>;
 }

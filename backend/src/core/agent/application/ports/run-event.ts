@@ -41,9 +41,3 @@ export type RunEvent =
       message: string;
       details?: Record<string, unknown>;
     };
-
-export type RunEventType = RunEvent["type"];
-
-export function isTerminalRunEvent(event: RunEvent): boolean {
-  return event.type === "run-finish" || event.type === "run-error";
-}

@@ -7,5 +7,3 @@ export interface RunMetrics {
   runEnded(status: RunStatus): void;
   llmCall(record: LlmCallRecord): void;
 }
-
-export const noMetrics: RunMetrics = { runAccepted() {}, runEnded() {}, llmCall() {} };

@@ -56,9 +56,9 @@ export class RedisRunEventStream implements RunEventStream {
     );
   }
 
-  async appendFirst(runId: string, event: RunEvent): Promise<void> {
-    const { terminal, data } = encodeBatch([event]);
-    await this.options.redis.xadd(this.key(runId), FIRST_ENTRY_ID, "t", terminal, "d", data);
+  async appendFirst(runId: string, first: StoredRunEvent): Promise<void> {
+    const terminal = first.terminal ? "1" : "0";
+    await this.options.redis.xadd(this.key(runId), FIRST_ENTRY_ID, "t", terminal, "d", first.data);
   }
 
   firstEvent(event: RunEvent): StoredRunEvent {
@@ -93,20 +93,16 @@ export class RedisRunEventStream implements RunEventStream {
     const key = this.key(runId);
     const position = parseEventPosition(after);
     let cursor = position.entry;
-    if (position.index !== undefined) {
-      // Resuming inside an entry: the rest of that entry first.
-      const [entry] = await this.options.redis.xrange(key, position.entry, position.entry);
-      const rest = entry ? toStored(entry[0], entry[1]).slice(position.index + 1) : [];
-      if (entry && toStored(entry[0], entry[1]).at(-1)?.terminal && rest.length === 0) return;
-      if (rest.length > 0) {
-        yield rest;
-        if (rest.at(-1)?.terminal) return;
-      }
-    } else if (cursor !== "0-0") {
-      // A reconnect after the terminal event has nothing left to wait for (an EventSource
-      // would otherwise hold a connection open forever).
+    if (position.index !== undefined || cursor !== "0-0") {
+      // Resuming inside an entry: the rest of that entry first. A reconnect after the terminal
+      // event has nothing left to wait for (an EventSource would otherwise hold a connection
+      // open forever).
       const [entry] = await this.options.redis.xrange(key, cursor, cursor);
-      if (entry && toStored(entry[0], entry[1]).at(-1)?.terminal) return;
+      const stored = entry ? toStored(entry[0], entry[1]) : [];
+      const rest = position.index === undefined ? [] : stored.slice(position.index + 1);
+      if (rest.length > 0) yield rest;
+      // The entry's last event is the rest's last one when anything was left.
+      if (stored.at(-1)?.terminal) return;
     }
     while (!signal.aborted) {
       const connection = await this.options.blockingPool.acquire();
@@ -155,16 +151,12 @@ export class RedisRunEventStream implements RunEventStream {
     return entries.flatMap(([id, fields]) => toStored(id, fields));
   }
 
-  async closeOpen(runId: string): Promise<number> {
+  async closeOpen(runId: string, stored: readonly StoredRunEvent[]): Promise<number> {
     const tracker = new OpenEventTracker();
-    for (const event of await this.readAll(runId)) tracker.observe(event.data);
+    for (const event of stored) tracker.observe(event.data);
     const closing = tracker.closingEvents();
     await this.append(runId, closing);
     return closing.length;
-  }
-
-  async expireAfterFinish(runId: string): Promise<void> {
-    await this.options.redis.expire(this.key(runId), this.options.retentionSeconds);
   }
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { runs } from "../../../../models/index.js";
 import type { RunStatus } from "../../domain/run-status.js";
 import type { Database, Executor } from "./database.js";
@@ -60,26 +60,6 @@ export class DrizzleRunRepository {
       .from(runs)
       .where(and(eq(runs.id, id), eq(runs.userId, userId)));
     return row;
-  }
-
-  async findByIdempotencyKey(
-    { sessionId, idempotencyKey }: { sessionId: string; idempotencyKey: string },
-    executor: Executor = this.db,
-  ): Promise<RunRow | undefined> {
-    const [row] = await executor
-      .select()
-      .from(runs)
-      .where(and(eq(runs.sessionId, sessionId), eq(runs.idempotencyKey, idempotencyKey)));
-    return row;
-  }
-
-  async listForSession(sessionId: string, limit = 50): Promise<RunRow[]> {
-    return this.db
-      .select()
-      .from(runs)
-      .where(eq(runs.sessionId, sessionId))
-      .orderBy(desc(runs.createdAt))
-      .limit(limit);
   }
 
   /** Marks a pick-up by a worker; `attempts` counts pick-ups, so a retried job shows 2+. */

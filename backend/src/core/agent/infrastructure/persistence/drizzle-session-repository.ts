@@ -53,12 +53,6 @@ export class DrizzleSessionRepository {
     return row && row.userId === userId ? row : undefined;
   }
 
-  /** Reads the row and locks it until the surrounding transaction ends. */
-  async lock(id: string, executor: Executor): Promise<SessionRow | undefined> {
-    const [row] = await executor.select().from(sessions).where(eq(sessions.id, id)).for("update");
-    return row;
-  }
-
   async listForUser({
     userId,
     limit,

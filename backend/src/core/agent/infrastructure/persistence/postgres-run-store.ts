@@ -238,7 +238,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async audit(records: readonly AuditRecord[]): Promise<void> {
-    await this.auditLog.append(records.map(toAuditEntry));
+    await this.auditLog.append(records);
   }
 
   async abandonAdmission({
@@ -373,18 +373,5 @@ function admittedRun({
     createdAt: request.now,
     startedAt: null,
     finishedAt: null,
-  };
-}
-
-function toAuditEntry(record: AuditRecord) {
-  return {
-    actor: record.actor,
-    action: record.action,
-    sessionId: record.sessionId ?? null,
-    runId: record.runId ?? null,
-    toolCallId: record.toolCallId ?? null,
-    errorCode: record.errorCode ?? null,
-    payload: record.payload ?? null,
-    occurredAt: record.occurredAt,
   };
 }

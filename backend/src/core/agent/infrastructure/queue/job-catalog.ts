@@ -68,8 +68,6 @@ export const RunJobSchema = z.object({
   decisions: z.array(ResumeDecisionSchema),
 });
 
-export const JOB_NAMES = ["run", "resume"] as const satisfies readonly RunJob["kind"][];
-
 export function parseRunJob(data: unknown): RunJob {
   return RunJobSchema.parse(data) as RunJob;
 }

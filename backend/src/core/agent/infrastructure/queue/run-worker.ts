@@ -16,7 +16,6 @@ export interface RunWorkerSettings {
 export interface RunWorker {
   /** Stops taking jobs, lets in-flight runs finish for the grace period, then hands the rest back. */
   close(): Promise<void>;
-  readonly worker: Worker;
 }
 
 /**
@@ -73,7 +72,6 @@ export function startRunWorker({
   worker.on("error", (error) => logger.error({ err: error }, "queue worker error"));
 
   return {
-    worker,
     async close() {
       const closing = worker.close();
       const grace = setTimeout(

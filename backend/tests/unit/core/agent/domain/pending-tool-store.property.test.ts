@@ -73,7 +73,7 @@ function perform(store: PendingToolStore, operation: Operation, now: Date): void
       });
       return;
     case "execute":
-      store.recordExecution(id, { content: operation.content }, { now });
+      store.recordExecution(id, { content: operation.content });
       return;
     case "expire":
       store.expire(now);
@@ -131,7 +131,7 @@ function settlingStep(store: PendingToolStore, call: PendingToolCall, now: Date)
     return () => store.approve(id, { by: "user", now });
   }
   if (call.status === "APPROVED") {
-    return () => store.recordExecution(id, { content: "final" }, { now });
+    return () => store.recordExecution(id, { content: "final" });
   }
   return undefined;
 }

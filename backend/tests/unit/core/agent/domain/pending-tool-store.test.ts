@@ -103,7 +103,7 @@ describe("approvals and rejections", () => {
       () => store.reject("a1", { by: "user-1", now: at(2) }),
       "TOOL_CALL_NOT_PENDING",
     );
-    const executed = store.recordExecution("a1", { content: "done" }, { now: at(3) });
+    const executed = store.recordExecution("a1", { content: "done" });
     expect(store.approve("a1", { by: "user-1", editedArgs: { amount: 5 }, now: at(4) })).toBe(
       executed,
     );
@@ -145,11 +145,11 @@ describe("approvals and rejections", () => {
 describe("backend execution", () => {
   it("executes approved and direct calls, idempotently for the same result", () => {
     const store = storeOf(directCall("d1"));
-    const executed = store.recordExecution("d1", { content: "42" }, { now: T0 });
+    const executed = store.recordExecution("d1", { content: "42" });
     expect(executed).toMatchObject({ status: "EXECUTED", result: { content: "42" } });
-    expect(store.recordExecution("d1", { content: "42" }, { now: at(1) })).toBe(executed);
+    expect(store.recordExecution("d1", { content: "42" })).toBe(executed);
     expectAgentError(
-      () => store.recordExecution("d1", { content: "43" }, { now: at(1) }),
+      () => store.recordExecution("d1", { content: "43" }),
       "ILLEGAL_TOOL_CALL_TRANSITION",
     );
   });
@@ -157,15 +157,15 @@ describe("backend execution", () => {
   it("refuses to execute an approval call that was not approved, or any frontend call", () => {
     const store = storeOf(approvalCall("a1"), frontendCall("f1"));
     expectAgentError(
-      () => store.recordExecution("a1", { content: "x" }, { now: T0 }),
+      () => store.recordExecution("a1", { content: "x" }),
       "ILLEGAL_TOOL_CALL_TRANSITION",
     );
     expectAgentError(
-      () => store.recordExecution("f1", { content: "x" }, { now: T0 }),
+      () => store.recordExecution("f1", { content: "x" }),
       "ILLEGAL_TOOL_CALL_TRANSITION",
     );
     expectAgentError(
-      () => store.recordExecution("nope", { content: "x" }, { now: T0 }),
+      () => store.recordExecution("nope", { content: "x" }),
       "TOOL_CALL_NOT_PENDING",
     );
     expect(store.open()).toHaveLength(2);

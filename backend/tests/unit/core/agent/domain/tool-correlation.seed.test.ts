@@ -49,7 +49,7 @@ describe("tool call correlation (seed scenarios)", () => {
     expect(clientResult).toBeInstanceOf(ToolCorrelationError);
     expect((clientResult as ToolCorrelationError).code).toBe("TOOL_CALL_NOT_PENDING");
 
-    const executed = store.recordExecution("call-1", { content: "transfer ok" }, { now: at(4) });
+    const executed = store.recordExecution("call-1", { content: "transfer ok" });
     expect(executed).toMatchObject({ status: "EXECUTED", result: { content: "transfer ok" } });
     expect(store.toSnapshot(StateSnapshot.new()).pending_tool_calls[0]?.status).toBe("EXECUTED");
   });

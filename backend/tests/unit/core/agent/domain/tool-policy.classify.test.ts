@@ -125,6 +125,8 @@ describe("client tools that shadow backend tools", () => {
     expect(() =>
       assertNoToolNameConflict({ clientTools: request.tools, backendTools }),
     ).not.toThrow();
-    expect(() => assertNoToolNameConflict({ clientTools: [], backendTools: {} })).not.toThrow();
+    expect(() =>
+      assertNoToolNameConflict({ clientTools: [], backendTools: new Map() }),
+    ).not.toThrow();
   });
 });
