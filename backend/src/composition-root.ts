@@ -34,6 +34,7 @@ import { listenForSystemAgentChanges } from "./core/agent/infrastructure/persist
 import { BullmqRunQueue } from "./core/agent/infrastructure/queue/bullmq-run-queue.js";
 import { RedisCancelSignals } from "./core/agent/infrastructure/queue/redis-cancel-signals.js";
 import { type RunWorker, startRunWorker } from "./core/agent/infrastructure/queue/run-worker.js";
+import { AjvJsonSchemaValidator } from "./core/agent/infrastructure/validation/ajv-json-schema-validator.js";
 import type { Settings } from "./core/config/settings.js";
 import { PrometheusMetrics } from "./core/observability/prometheus-metrics.js";
 import { runs } from "./models/index.js";
@@ -191,6 +192,7 @@ export class CompositionRoot {
       clock: systemClock,
       callSettings: callSettings(this.settings),
       defaultApprovalTtlSeconds: this.settings.runtime.approval_ttl_seconds,
+      validator: new AjvJsonSchemaValidator(),
     });
     return new RunExecutor({
       store: this.store,

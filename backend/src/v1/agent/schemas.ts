@@ -57,7 +57,10 @@ export const ResumeEntrySchema = z.looseObject({
   payload: z.unknown().optional(),
 });
 
-/** AG-UI `RunAgentInput`; `forwardedProps.agent` picks the workflow of a new thread. */
+/**
+ * AG-UI `RunAgentInput`; `forwardedProps.agent` picks the workflow of a new thread and
+ * `forwardedProps.inputs` fills its CrewAI `{placeholder}`s.
+ */
 export const RunAgentInputSchema = z.looseObject({
   threadId: id,
   runId: id,
@@ -65,7 +68,12 @@ export const RunAgentInputSchema = z.looseObject({
   tools: z.array(ClientToolSchema).default([]),
   context: z.array(z.looseObject({ description: z.string(), value: z.string() })).default([]),
   state: z.unknown().optional(),
-  forwardedProps: z.looseObject({ agent: z.string().min(1).optional() }).optional(),
+  forwardedProps: z
+    .looseObject({
+      agent: z.string().min(1).optional(),
+      inputs: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
   parentRunId: id.optional(),
   protocolVersion: z.string().optional(),
   resume: z.array(ResumeEntrySchema).optional(),

@@ -85,6 +85,7 @@ export function toRunRequest(body: RunAgentInputBody): RunRequest {
       ? { state: state as Record<string, unknown> }
       : {}),
     ...(body.forwardedProps?.agent ? { workflow: body.forwardedProps.agent } : {}),
+    ...(body.forwardedProps?.inputs ? { inputs: body.forwardedProps.inputs } : {}),
     ...(body.resume ? { resume: body.resume } : {}),
   };
 }

@@ -36,6 +36,7 @@ export class RunAdmissions {
     idempotencyKey,
     clientTools,
     state,
+    inputs,
     plan,
     plainTurn = false,
   }: {
@@ -46,6 +47,8 @@ export class RunAdmissions {
     idempotencyKey?: string;
     clientTools: ClientToolInput[];
     state?: Record<string, unknown>;
+    /** `forwardedProps.inputs` as text; the worker keeps those its workflow uses. */
+    inputs?: Record<string, string>;
     plan: (session: SessionView) => PlannedRun;
     /** The request answers no tool call (see AdmissionRequest.plainTurn). */
     plainTurn?: boolean;
@@ -84,6 +87,7 @@ export class RunAdmissions {
       messages: planned?.messages ?? [],
       clientTools,
       ...(state ? { state } : {}),
+      ...(inputs ? { inputs } : {}),
       decisions: planned?.decisions ?? [],
     };
     if (replayed) {

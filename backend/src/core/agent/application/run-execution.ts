@@ -5,6 +5,7 @@ import {
   ToolCorrelationError,
   VersionConflictError,
 } from "../domain/errors.js";
+import { pickInputs } from "../domain/run-inputs.js";
 import type { SessionStatus } from "../domain/run-status.js";
 import {
   addUsage,
@@ -162,11 +163,17 @@ export class RunExecution {
       try {
         if (this.run.kind === "run") {
           const [firstStage] = await catalog.workflowStages(this.session.workflow);
+          const declared = (await catalog.workflowInputs())[this.session.workflow] ?? [];
           snapshot = startRun(snapshot, {
             runId: this.run.id,
             workflow: this.session.workflow,
             stage: firstStage ?? "respond",
             clientTools: this.job.clientTools,
+            // Extra inputs are ignored: only what the workflow's placeholders use is kept.
+            inputs: pickInputs(
+              this.job.inputs ?? {},
+              declared.map((input) => input.name),
+            ),
             now,
           });
           if (this.job.state) snapshot = setAgentState(snapshot, this.job.state);

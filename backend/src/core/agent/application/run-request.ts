@@ -13,6 +13,8 @@ export interface RunRequest {
   state?: Record<string, unknown>;
   /** `forwardedProps.agent`: which workflow a new thread runs. */
   workflow?: string;
+  /** `forwardedProps.inputs`: values for the workflow's `{placeholder}`s (CrewAI inputs). */
+  inputs?: Record<string, unknown>;
   resume?: ResumeEntry[];
 }
 

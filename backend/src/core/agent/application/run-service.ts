@@ -1,4 +1,5 @@
-import { RequestError } from "../domain/errors.js";
+import { InputMissingError, RequestError } from "../domain/errors.js";
+import { inputTexts, missingInputs } from "../domain/run-inputs.js";
 import { assertNoToolNameConflict } from "../domain/tool-policy.js";
 import { newMessages, planAdmission, trailingMessages } from "./admission-plan.js";
 import type { AgentCatalog } from "./ports/agent-catalog.js";
@@ -42,6 +43,10 @@ export class RunService {
       clientTools: request.tools,
       backendTools: await catalog.backendToolNames(),
     });
+    const declaredInputs = await catalog.workflowInputs();
+    const inputs = inputTexts(request.inputs ?? {});
+    const sentState =
+      request.state && Object.keys(request.state).length > 0 ? request.state : undefined;
     return admissions.admit({
       userId,
       runId: request.runId,
@@ -49,17 +54,29 @@ export class RunService {
       workflow,
       clientTools: request.tools,
       ...(idempotencyKey ? { idempotencyKey } : {}),
-      ...(request.state && Object.keys(request.state).length > 0 ? { state: request.state } : {}),
+      ...(sentState ? { state: sentState } : {}),
+      ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
       plainTurn:
         !request.resume?.length &&
         !trailingMessages(request.messages).some((message) => message.role === "tool"),
-      plan: (session) =>
-        planAdmission({
+      plan: (session) => {
+        const planned = planAdmission({
           session,
           messages: newMessages(session, request.messages),
           ...(request.resume ? { resume: request.resume } : {}),
           now: clock(),
-        }),
+        });
+        // A new turn fills its placeholders now; a resume keeps the paused run's inputs.
+        if (planned.kind === "run") {
+          const missing = missingInputs({
+            declared: declaredInputs[session.workflow] ?? [],
+            inputs,
+            state: sentState ?? session.snapshot.agent_state,
+          });
+          if (missing.length > 0) throw new InputMissingError({ inputs: missing });
+        }
+        return planned;
+      },
     });
   }
 }

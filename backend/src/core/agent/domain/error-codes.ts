@@ -11,6 +11,8 @@ export const RUN_ERROR_CODES = [
   "LLM_NOT_CONFIGURED",
   "BUDGET_EXCEEDED",
   "TOOL_EXECUTION_FAILED",
+  "INPUT_MISSING",
+  "OUTPUT_INVALID",
   "CANCELLED",
   "INTERNAL",
 ] as const;
@@ -59,6 +61,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "VALIDATION_ERROR":
     case "TOOL_NAME_CONFLICT":
     case "UNKNOWN_TOOL":
+    case "INPUT_MISSING":
       return 400;
     case "UNAUTHORIZED":
       return 401;
@@ -83,6 +86,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "CONFIG_INVALID":
       return 500;
     case "LLM_PROVIDER_ERROR":
+    case "OUTPUT_INVALID":
       return 502;
     case "LLM_NOT_CONFIGURED":
       return 503;
@@ -105,6 +109,8 @@ export function runStatusFor(code: RunErrorCode): "failed" | "cancelled" {
     case "LLM_NOT_CONFIGURED":
     case "BUDGET_EXCEEDED":
     case "TOOL_EXECUTION_FAILED":
+    case "INPUT_MISSING":
+    case "OUTPUT_INVALID":
     case "INTERNAL":
       return "failed";
     default:
@@ -127,6 +133,8 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "LLM_NOT_CONFIGURED":
     case "BUDGET_EXCEEDED":
     case "TOOL_EXECUTION_FAILED":
+    case "INPUT_MISSING":
+    case "OUTPUT_INVALID":
     case "CANCELLED":
     case "INTERNAL":
       return code;

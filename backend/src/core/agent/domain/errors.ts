@@ -33,6 +33,28 @@ export class LlmProviderError extends codedError("LLM_PROVIDER_ERROR") {}
 export class LlmNotConfiguredError extends codedError("LLM_NOT_CONFIGURED") {}
 export class BudgetExceededError extends codedError("BUDGET_EXCEEDED") {}
 export class ToolExecutionFailedError extends codedError("TOOL_EXECUTION_FAILED") {}
+export class OutputInvalidError extends codedError("OUTPUT_INVALID") {}
+
+/** `{placeholder}`s of the workflow that no input, state key or default fills; lists them all. */
+export class InputMissingError extends codedError("INPUT_MISSING") {
+  readonly inputs: readonly string[];
+
+  constructor({
+    inputs,
+    message,
+    details,
+    cause,
+  }: { inputs: readonly string[]; message?: string; details?: ErrorDetails; cause?: unknown }) {
+    super({
+      message:
+        message ??
+        `Missing input${inputs.length === 1 ? "" : "s"} ${inputs.map((name) => `"${name}"`).join(", ")}: send ${inputs.length === 1 ? "it" : "them"} in forwardedProps.inputs (or as keys of the thread's state)`,
+      details: { ...details, inputs: [...inputs], field: "forwardedProps.inputs" },
+      cause,
+    });
+    this.inputs = [...inputs];
+  }
+}
 export class CancelledError extends codedError("CANCELLED") {}
 export class InternalError extends codedError("INTERNAL") {}
 export class IllegalToolCallTransitionError extends codedError("ILLEGAL_TOOL_CALL_TRANSITION") {}
@@ -127,6 +149,10 @@ export function errorFromJSON({
       return new BudgetExceededError(init);
     case "TOOL_EXECUTION_FAILED":
       return new ToolExecutionFailedError(init);
+    case "INPUT_MISSING":
+      return new InputMissingError({ ...init, inputs: stringList(details?.inputs) });
+    case "OUTPUT_INVALID":
+      return new OutputInvalidError(init);
     case "CANCELLED":
       return new CancelledError(init);
     case "INTERNAL":

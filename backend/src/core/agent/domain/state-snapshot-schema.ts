@@ -39,6 +39,8 @@ export const RunCursorSchema = z.strictObject({
   parent_run_id: name.optional(),
   /** Frontend tools the client declared (RunAgentInput.tools), kept for the resume run. */
   client_tools: z.array(ClientToolSchema),
+  /** The run's CrewAI inputs (`forwardedProps.inputs`) its workflow uses, kept for the resume run. */
+  inputs: z.record(z.string(), z.string()).optional(),
 });
 
 export const StageOutputSchema = z.strictObject({

@@ -25,6 +25,8 @@ export type StartRunInput = {
   clientTools: readonly ClientTool[];
   now: Date;
   parentRunId?: string;
+  /** CrewAI inputs for the workflow's placeholders (only the ones it uses). */
+  inputs?: Readonly<Record<string, string>>;
 };
 
 /**
@@ -55,6 +57,9 @@ export function startRun(snapshot: StateSnapshot, input: StartRunInput): StateSn
     started_at: input.now.toISOString(),
     ...(input.parentRunId === undefined ? {} : { parent_run_id: input.parentRunId }),
     client_tools: input.clientTools.map(toClientTool),
+    ...(input.inputs && Object.keys(input.inputs).length > 0
+      ? { inputs: { ...input.inputs } }
+      : {}),
   };
   return checked({ ...snapshot, run, stages: {}, pending_tool_calls: [] });
 }

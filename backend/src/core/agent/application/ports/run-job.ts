@@ -19,6 +19,8 @@ export interface RunJob {
   clientTools: ClientToolInput[];
   /** Client-side AG-UI state to adopt, when sent. */
   state?: Record<string, unknown>;
+  /** `forwardedProps.inputs` as text (CrewAI inputs); only new turns carry them. */
+  inputs?: Record<string, string>;
   /** Only for resumes: the decisions to apply to the pending tool calls. */
   decisions: ResumeDecision[];
 }

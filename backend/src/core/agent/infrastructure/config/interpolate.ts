@@ -20,3 +20,13 @@ export function interpolate(
   });
   return { text, missing };
 }
+
+/** The placeholder names `template` uses, once each, in order of appearance. */
+export function placeholderNames(template: string): string[] {
+  const names: string[] = [];
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    const name = match[1];
+    if (name !== undefined && !names.includes(name)) names.push(name);
+  }
+  return names;
+}

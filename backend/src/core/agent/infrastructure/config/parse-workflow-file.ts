@@ -1,8 +1,11 @@
 import { z } from "zod";
 import type { ConfigReport } from "./config-report.js";
 import { formatKeyPath, type KeySegment } from "./key-path.js";
+import { TASKS_FILE } from "./parse-tasks-file.js";
 import type { StageConfig, TaskConfig, WorkflowConfig } from "./runtime-config.js";
-import { reportZodIssues } from "./zod-issues.js";
+import { taskWithoutAgentMessage } from "./task-agents.js";
+import { checkProcess, checkStageContext, parseInputDefaults } from "./workflow-checks.js";
+import { isRecord, reportZodIssues } from "./zod-issues.js";
 
 export const WORKFLOW_FILE = "workflow.yaml";
 const DEFAULT_WORKFLOW_NAME = "default";
@@ -18,7 +21,9 @@ const StageSchema = z.strictObject({
 
 const WorkflowSchema = z.strictObject({
   description: text.optional(),
-  process: z.literal("sequential").default("sequential"),
+  // Checked by checkProcess, so that "hierarchical" gets a message saying what to do.
+  process: z.unknown().optional(),
+  inputs: z.unknown().optional(),
   stages: z.array(StageSchema).min(1, "must list at least one stage"),
 });
 
@@ -33,9 +38,9 @@ export interface ParsedWorkflows {
 }
 
 /**
- * workflow.yaml: `{ default: <name>, workflows: { <name>: { description?, process, stages } } }`.
- * A stage's `agent` defaults to its task's agent and its `name` to the task name; `output`
- * defaults to `chat` for the last stage and `context` for the others.
+ * workflow.yaml: `{ default: <name>, workflows: { <name>: { description?, process, inputs?,
+ * stages } } }`. A stage's `agent` defaults to its task's agent and its `name` to the task
+ * name; `output` defaults to `chat` for the last stage and `context` for the others.
  */
 export function parseWorkflowFile(input: {
   content: Record<string, unknown>;
@@ -54,6 +59,13 @@ export function parseWorkflowFile(input: {
   const workflows: Record<string, WorkflowConfig> = {};
   for (const [name, entry] of Object.entries(file.data.workflows)) {
     const path = ["workflows", name];
+    // Before the schema, so a refused process is reported even when a stage is invalid too.
+    const process = checkProcess({
+      process: isRecord(entry) ? entry.process : undefined,
+      file: WORKFLOW_FILE,
+      path,
+      report,
+    });
     const result = WorkflowSchema.safeParse(entry);
     if (!result.success) {
       reportZodIssues({
@@ -65,7 +77,13 @@ export function parseWorkflowFile(input: {
       });
       continue;
     }
-    const { description, process, stages } = result.data;
+    const { description, stages } = result.data;
+    const inputs = parseInputDefaults({
+      inputs: result.data.inputs,
+      file: WORKFLOW_FILE,
+      path,
+      report,
+    });
     const resolved = stages.map((stage, index) =>
       resolveStage({
         ...input,
@@ -75,6 +93,7 @@ export function parseWorkflowFile(input: {
       }),
     );
     reportDuplicateStageNames(resolved, path, report);
+    checkStageContext({ stages: resolved, tasks: input.tasks, file: WORKFLOW_FILE, path, report });
     if (!resolved.some((stage) => stage.output === "chat")) {
       report.warn(
         WORKFLOW_FILE,
@@ -82,7 +101,13 @@ export function parseWorkflowFile(input: {
         "no stage has output chat; the user sees no answer",
       );
     }
-    workflows[name] = { name, ...(description ? { description } : {}), process, stages: resolved };
+    workflows[name] = {
+      name,
+      ...(description ? { description } : {}),
+      process,
+      stages: resolved,
+      inputs,
+    };
   }
 
   const names = Object.keys(file.data.workflows);
@@ -120,9 +145,17 @@ function resolveStage(input: {
       `unknown agent "${stage.agent}"`,
     );
   }
+  const task = tasks[stage.task];
+  if (stage.agent === undefined && task !== undefined && task.agent === undefined) {
+    report.problem(
+      WORKFLOW_FILE,
+      formatKeyPath([...path, "agent"]),
+      `task "${stage.task}" ${taskWithoutAgentMessage({ agentCount: agentNames.size, taskCount: taskNames.size })}`,
+    );
+  }
   return {
     name: stage.name ?? stage.task,
-    agent: stage.agent ?? tasks[stage.task]?.agent ?? "",
+    agent: stage.agent ?? task?.agent ?? "",
     task: stage.task,
     output: stage.output ?? (last ? "chat" : "context"),
   };
@@ -146,9 +179,13 @@ function reportDuplicateStageNames(
   }
 }
 
-/** Without workflow.yaml a CrewAI project runs its tasks in file order, as CrewAI's sequential process does. */
+/**
+ * Without workflow.yaml a CrewAI project runs its tasks in file order, as CrewAI's sequential
+ * process does. Tasks that have no agent (and could not be given one) are one problem.
+ */
 export function workflowFromTaskOrder(input: {
   tasks: Readonly<Record<string, TaskConfig>>;
+  agentCount: number;
   report: ConfigReport;
 }): ParsedWorkflows {
   const tasks = Object.values(input.tasks);
@@ -157,17 +194,30 @@ export function workflowFromTaskOrder(input: {
     "(file)",
     `not found; workflow "${DEFAULT_WORKFLOW_NAME}" runs the tasks of tasks.yaml in file order`,
   );
+  const agentless = tasks.filter((task) => task.agent === undefined).map((task) => task.name);
+  if (agentless.length > 0) {
+    input.report.problem(
+      TASKS_FILE,
+      agentless.join(", "),
+      taskWithoutAgentMessage({ agentCount: input.agentCount, taskCount: tasks.length }),
+    );
+  }
   const stages = tasks.map(
     (task, index): StageConfig => ({
       name: task.name,
-      agent: task.agent,
+      agent: task.agent ?? "",
       task: task.name,
       output: index === tasks.length - 1 ? "chat" : "context",
     }),
   );
   return {
     workflows: {
-      [DEFAULT_WORKFLOW_NAME]: { name: DEFAULT_WORKFLOW_NAME, process: "sequential", stages },
+      [DEFAULT_WORKFLOW_NAME]: {
+        name: DEFAULT_WORKFLOW_NAME,
+        process: "sequential",
+        stages,
+        inputs: {},
+      },
     },
     default_workflow: DEFAULT_WORKFLOW_NAME,
   };

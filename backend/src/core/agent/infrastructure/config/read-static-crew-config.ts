@@ -1,10 +1,14 @@
+import { AjvJsonSchemaValidator } from "../validation/ajv-json-schema-validator.js";
 import { ConfigReport } from "./config-report.js";
 import { AGENTS_FILE, parseAgentsFile } from "./parse-agents-file.js";
 import { MODELS_FILE, parseModelsFile } from "./parse-models-file.js";
 import { parseTasksFile, TASKS_FILE } from "./parse-tasks-file.js";
 import { parseToolsFile, TOOLS_FILE } from "./parse-tools-file.js";
 import { parseWorkflowFile, WORKFLOW_FILE, workflowFromTaskOrder } from "./parse-workflow-file.js";
+import { readJsoncProject } from "./read-jsonc-project.js";
 import type { StaticCrewConfig } from "./runtime-config.js";
+import { assignTaskAgents } from "./task-agents.js";
+import { checkTaskOutputSchemas } from "./task-output-schemas.js";
 import { checkTaskReferences } from "./task-references.js";
 import { readYamlFile } from "./yaml-file-reader.js";
 
@@ -12,15 +16,25 @@ import { readYamlFile } from "./yaml-file-reader.js";
 const REQUIRED_FILES: ReadonlySet<string> = new Set([AGENTS_FILE, TASKS_FILE]);
 
 /**
- * Reads and checks agents.yaml, tasks.yaml, workflow.yaml, tools.yaml and models.yaml from
- * `directory`. Throws one `ConfigError` listing every problem (file + key); fields this
+ * Reads and checks a CrewAI project in `directory`: agents.yaml and tasks.yaml (or CrewAI's
+ * JSON-first crew.jsonc with agents/*.jsonc), plus our workflow.yaml, tools.yaml and
+ * models.yaml. Throws one `ConfigError` listing every problem (file + key); fields this
  * runtime does not use are kept in `extra` and listed in `warnings`.
  */
 export function readStaticCrewConfig(directory: string): StaticCrewConfig {
   const report = new ConfigReport();
   const contents = new Map<string, Record<string, unknown> | undefined>();
   let unreadable = false;
+  const jsonc = readJsoncProject({ directory, report });
+  if (jsonc) {
+    unreadable = report.problems.length > 0;
+    contents.set(AGENTS_FILE, jsonc.agents);
+    contents.set(TASKS_FILE, jsonc.tasks);
+    report.showFileAs(AGENTS_FILE, "agents/*.jsonc");
+    report.showFileAs(TASKS_FILE, jsonc.crewFile);
+  }
   for (const file of [AGENTS_FILE, TASKS_FILE, WORKFLOW_FILE, TOOLS_FILE, MODELS_FILE]) {
+    if (contents.has(file)) continue;
     const content = readYamlFile({ directory, file, report });
     if (content.status === "parsed") contents.set(file, content.value);
     else if (content.status === "broken") unreadable = true;
@@ -28,6 +42,10 @@ export function readStaticCrewConfig(directory: string): StaticCrewConfig {
       report.problem(file, "(file)", `not found in ${directory}`);
       unreadable = true;
     }
+  }
+  if (jsonc && !contents.has(WORKFLOW_FILE)) {
+    contents.set(WORKFLOW_FILE, jsonc.workflow);
+    report.showFileAs(WORKFLOW_FILE, jsonc.crewFile);
   }
   // Cross-file checks against a file that could not be read would only add noise.
   if (unreadable) report.throwIfProblems();
@@ -39,7 +57,8 @@ export function readStaticCrewConfig(directory: string): StaticCrewConfig {
   const workflowContent = contents.get(WORKFLOW_FILE);
 
   // Names come from the files' keys, so an entry with a bad field is not also "unknown".
-  const agentNames = new Set(Object.keys(agentsContent));
+  const agentOrder = Object.keys(agentsContent);
+  const agentNames = new Set(agentOrder);
   const taskOrder = Object.keys(tasksContent);
   const toolNames = new Set(Object.keys(toolsContent));
   const modelCodes = new Set(Object.keys(modelsContent));
@@ -47,8 +66,14 @@ export function readStaticCrewConfig(directory: string): StaticCrewConfig {
   const models = parseModelsFile({ content: modelsContent, report });
   const tools = parseToolsFile({ content: toolsContent, report });
   const agents = parseAgentsFile({ content: agentsContent, models, toolNames, modelCodes, report });
-  const tasks = parseTasksFile({ content: tasksContent, report });
+  const tasks = assignTaskAgents({
+    tasks: parseTasksFile({ content: tasksContent, report }),
+    taskOrder,
+    agentOrder,
+    report,
+  });
   checkTaskReferences({ tasks, taskOrder, agentNames, report });
+  checkTaskOutputSchemas({ tasks, validator: new AjvJsonSchemaValidator(), report });
 
   if (taskOrder.length === 0) report.problem(TASKS_FILE, "(root)", "defines no task");
   const { workflows, default_workflow } = workflowContent
@@ -59,7 +84,7 @@ export function readStaticCrewConfig(directory: string): StaticCrewConfig {
         taskNames: new Set(taskOrder),
         report,
       })
-    : workflowFromTaskOrder({ tasks, report });
+    : workflowFromTaskOrder({ tasks, agentCount: agentOrder.length, report });
 
   report.throwIfProblems();
   return { agents, tasks, workflows, default_workflow, tools, models, warnings: report.warnings() };

@@ -8,12 +8,14 @@ import type {
   RuntimeConfig,
   StaticCrewConfig,
   SystemAgentRow,
+  WorkflowInput,
 } from "./runtime-config.js";
 import {
   latestEnabledRows,
   mergeSystemAgentRow,
   systemAgentLocation,
 } from "./system-agent-merge.js";
+import { workflowInputs } from "./workflow-inputs.js";
 
 /**
  * Merges the enabled `system_agents` rows over the static agents, database winning field by
@@ -45,6 +47,20 @@ export function resolveAgentRuntimeConfig(
     agents[row.agent_type] = agent;
   }
 
+  // After the merge: a system_agents row may change which placeholders a prompt uses.
+  const workflow_inputs: Record<string, WorkflowInput[]> = {};
+  for (const workflow of Object.values(workflows)) {
+    const { inputs, problems } = workflowInputs({ workflow, agents, tasks: staticConfig.tasks });
+    workflow_inputs[workflow.name] = inputs;
+    for (const problem of problems) {
+      report.problem(
+        WORKFLOW_FILE,
+        formatKeyPath(["workflows", workflow.name, "stages", problem.stageIndex]),
+        problem.message,
+      );
+    }
+  }
+
   const defaultWorkflow = workflows[default_workflow];
   if (!defaultWorkflow) {
     report.problem(WORKFLOW_FILE, "default", `unknown workflow "${default_workflow}"`);
@@ -58,6 +74,7 @@ export function resolveAgentRuntimeConfig(
     workflows,
     default_workflow,
     workflow_stages: defaultWorkflow?.stages.map((stage) => stage.name) ?? [],
+    workflow_inputs,
     models,
     warnings: [...staticConfig.warnings, ...report.warnings()],
   };

@@ -1,6 +1,7 @@
 import type {
   AgentCatalog,
   AgentCatalogDescription,
+  WorkflowInputDescription,
 } from "../../application/ports/agent-catalog.js";
 import type { RuntimeConfigLoader } from "./runtime-config-loader.js";
 
@@ -23,6 +24,10 @@ export class RuntimeConfigCatalog implements AgentCatalog {
     return (await this.loader.get()).workflows[name]?.stages.map((stage) => stage.name) ?? [];
   }
 
+  async workflowInputs(): Promise<Record<string, WorkflowInputDescription[]>> {
+    return (await this.loader.get()).workflow_inputs;
+  }
+
   async backendToolNames(): Promise<ReadonlySet<string>> {
     return new Set(Object.keys((await this.loader.get()).tools));
   }
@@ -34,12 +39,19 @@ export class RuntimeConfigCatalog implements AgentCatalog {
       workflows: Object.values(config.workflows).map((workflow) => ({
         name: workflow.name,
         ...(workflow.description ? { description: workflow.description } : {}),
-        stages: workflow.stages.map(({ name, agent, task, output }) => ({
-          name,
-          agent,
-          task,
-          output,
-        })),
+        process: workflow.process,
+        inputs: config.workflow_inputs[workflow.name] ?? [],
+        stages: workflow.stages.map(({ name, agent, task, output }) => {
+          const taskConfig = config.tasks[task];
+          return {
+            name,
+            agent,
+            task,
+            output,
+            human_input: taskConfig?.human_input ?? false,
+            ...(taskConfig?.output ? { output_schema: taskConfig.output.schema } : {}),
+          };
+        }),
       })),
       agents: Object.values(config.agents).map((agent) => ({
         agent_type: agent.agent_type,

@@ -27,13 +27,33 @@ export interface AgentConfig {
   source: AgentSource;
 }
 
+/** The JSON Schema a task's answer must satisfy (CrewAI's `output_json` / `output_pydantic`). */
+export interface TaskOutputSchema {
+  /** The field it was given in, for messages. */
+  field: "output_json" | "output_pydantic";
+  schema: Record<string, unknown>;
+}
+
 export interface TaskConfig {
   name: string;
   description: string;
   expected_output: string;
-  agent: string;
-  /** Names of earlier tasks whose outputs feed this one. */
-  context: string[];
+  /**
+   * The agent from `agent:`, or inferred (the only agent, or the agent at the task's position
+   * when there are as many agents as tasks); absent when neither applies, and then a stage
+   * that runs the task must name one.
+   */
+  agent?: string;
+  /**
+   * Earlier tasks whose outputs feed this one. Absent: every earlier stage's output (CrewAI's
+   * default); `[]`: none.
+   */
+  context?: string[];
+  output?: TaskOutputSchema;
+  /** Pause for a person's review of the answer before the next stage (an AG-UI interrupt). */
+  human_input: boolean;
+  /** Ask for a Markdown answer (CrewAI's `markdown: true`). */
+  markdown: boolean;
   extra: Record<string, unknown>;
 }
 
@@ -52,6 +72,19 @@ export interface WorkflowConfig {
   description?: string;
   process: "sequential";
   stages: StageConfig[];
+  /** Default values of `{placeholder}` inputs (workflow.yaml `inputs`, crew.jsonc `inputs`). */
+  inputs: Record<string, string>;
+}
+
+/** A `{placeholder}` a workflow's agents and tasks use that the caller may (or must) fill. */
+export interface WorkflowInput {
+  name: string;
+  /** True when nothing but the caller can fill it: no default, not built in. */
+  required: boolean;
+  /** The workflow's default value. */
+  default?: string;
+  /** Filled by the runtime when the caller does not: what with (`current_year`…). */
+  builtin?: string;
 }
 
 export interface ToolConfig {
@@ -110,6 +143,8 @@ export interface RuntimeConfig {
   default_workflow: string;
   /** Stage names of the default workflow, in order. */
   workflow_stages: string[];
+  /** Each workflow's inputs (its `{placeholder}`s), by workflow name. */
+  workflow_inputs: Record<string, WorkflowInput[]>;
   models: Record<string, ModelConfig>;
   warnings: string[];
 }

@@ -1,5 +1,6 @@
 import type { ChatMessage } from "../../application/ports/chat-message.js";
 import type { CrewRunInput } from "../../application/ports/crew-runner.js";
+import type { JsonSchemaValidator } from "../../domain/json-schema-validator.js";
 import type { StateSnapshot } from "../../domain/state-snapshot.js";
 import type { RuntimeConfig } from "../config/runtime-config.js";
 import type { LlmCallSettings } from "../llm/call-settings.js";
@@ -15,6 +16,8 @@ export interface CrewDependencies {
   callSettings: LlmCallSettings;
   /** Approval TTL for tools that do not set one. */
   defaultApprovalTtlSeconds: number;
+  /** Checks structured answers (a task's `output_json`) against their schema. */
+  validator: JsonSchemaValidator;
 }
 
 /** The mutable state of one run being executed: the latest snapshot and the conversation. */

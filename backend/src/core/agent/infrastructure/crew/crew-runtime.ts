@@ -3,11 +3,12 @@ import type {
   CrewRunner,
   CrewRunResult,
 } from "../../application/ports/crew-runner.js";
-import { InternalError } from "../../domain/errors.js";
+import { InputMissingError, InternalError } from "../../domain/errors.js";
 import type { RuntimeConfig } from "../config/runtime-config.js";
 import type { RuntimeConfigLoader } from "../config/runtime-config-loader.js";
-import { type CrewDependencies, type CrewRunState, latestUserText } from "./crew-context.js";
+import type { CrewDependencies, CrewRunState } from "./crew-context.js";
 import { buildCrew, type Crew } from "./crew-factory.js";
+import { crewVariables } from "./crew-variables.js";
 import { settleDecidedCalls } from "./settle-decided-calls.js";
 import { runStage } from "./stage-runner.js";
 
@@ -20,21 +21,24 @@ import { runStage } from "./stage-runner.js";
 export class CrewRuntime implements CrewRunner {
   constructor(private readonly dependencies: CrewDependencies & { config: RuntimeConfigLoader }) {}
 
-  /** The crew a run of `workflow` would use for `message` (prompts interpolated). */
+  /** The crew a run of `workflow` would use for `message` and `inputs` (prompts interpolated). */
   async buildCrew({
     message,
     workflow,
     stageOutputs = {},
+    inputs = {},
   }: {
     message: string;
     workflow?: string;
     stageOutputs?: Readonly<Record<string, string>>;
+    inputs?: Readonly<Record<string, string>>;
   }): Promise<Crew> {
     const config = await this.dependencies.config.get();
+    const name = workflow ?? config.default_workflow;
     return buildCrew({
       config,
-      workflow: workflow ?? config.default_workflow,
-      variables: { ...stageOutputs, message },
+      workflow: name,
+      variables: { ...(config.workflows[name]?.inputs ?? {}), ...inputs, ...stageOutputs, message },
       defaultModelCode: this.dependencies.gateway.defaultModelCode,
     });
   }
@@ -61,6 +65,10 @@ export class CrewRuntime implements CrewRunner {
       const crew = this.crewFor(state, config, cursor.workflow);
       const stage = crew.stages[index];
       if (!stage) break;
+      // Never send a placeholder to the model as written (the api checked; this is final).
+      if (stage.missingVariables.length > 0) {
+        throw new InputMissingError({ inputs: stage.missingVariables });
+      }
       input.emit({ type: "stage-start", stage: stage.name });
       if (index === cursor.stage_index) await settleDecidedCalls(state, this.dependencies);
       const result = await runStage({
@@ -77,13 +85,16 @@ export class CrewRuntime implements CrewRunner {
 
   /** Rebuilt per stage: `{<stage>}` placeholders fill in as earlier stages finish. */
   private crewFor(state: CrewRunState, config: RuntimeConfig, workflow: string): Crew {
-    const outputs = Object.fromEntries(
-      Object.entries(state.snapshot.stages).map(([name, stage]) => [name, stage.output]),
-    );
     return buildCrew({
       config,
       workflow,
-      variables: { ...outputs, message: latestUserText(state.history) },
+      variables: crewVariables({
+        config,
+        workflow,
+        snapshot: state.snapshot,
+        history: state.history,
+        now: this.dependencies.clock(),
+      }),
       defaultModelCode: this.dependencies.gateway.defaultModelCode,
     });
   }

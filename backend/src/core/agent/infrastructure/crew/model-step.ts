@@ -1,6 +1,7 @@
 import {
   APICallError,
   type LanguageModelV3,
+  type LanguageModelV3CallOptions,
   type LanguageModelV3FunctionTool,
   type LanguageModelV3Prompt,
   type LanguageModelV3StreamPart,
@@ -57,6 +58,7 @@ export async function streamModelStep({
   callSettings,
   temperature,
   maxOutputTokens,
+  responseFormat,
 }: {
   model: LanguageModelV3;
   prompt: LanguageModelV3Prompt;
@@ -71,6 +73,8 @@ export async function streamModelStep({
   callSettings: LlmCallSettings;
   temperature?: number;
   maxOutputTokens?: number;
+  /** Structured output (a task's `output_json`): providers that support it constrain the answer. */
+  responseFormat?: LanguageModelV3CallOptions["responseFormat"];
 }): Promise<StepResult> {
   const timeout = AbortSignal.timeout(callSettings.timeoutMs);
   const abortSignal = AbortSignal.any([signal, timeout]);
@@ -90,6 +94,7 @@ export async function streamModelStep({
             : {}),
           ...(temperature === undefined ? {} : { temperature }),
           ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
+          ...(responseFormat === undefined ? {} : { responseFormat }),
           abortSignal,
         }),
       maxRetries: callSettings.maxRetries,

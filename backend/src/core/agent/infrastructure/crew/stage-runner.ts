@@ -11,6 +11,7 @@ import { offeredFunctionTools } from "./function-tools.js";
 import { historyToolNames, toModelPrompt } from "./model-prompt.js";
 import { type StepResult, type StepToolCall, streamModelStep } from "./model-step.js";
 import { settleDecidedCalls } from "./settle-decided-calls.js";
+import { checkStructuredAnswer, emitWholeMessage, responseFormatOf } from "./structured-output.js";
 import { systemPrompt } from "./system-prompt.js";
 import { emitToolResult, type ToolMessage, toolMessage } from "./tool-message.js";
 
@@ -35,6 +36,9 @@ export async function runStage({
   dependencies: CrewDependencies;
 }): Promise<StageResult> {
   const chat = stage.output === "chat";
+  // A structured answer is checked before anyone sees it, then sent whole.
+  const structured = stage.task.output;
+  let answers = 0;
   const scratch: ChatMessage[] = [];
   const clientTools = state.snapshot.run?.client_tools ?? [];
   // The same model for every step of the stage, built on the first (after its abort check,
@@ -74,11 +78,12 @@ export async function runStage({
       names: offered.names,
       forceAnswer,
       messageId: dependencies.ids(),
-      visible: chat,
+      visible: chat && !structured,
       emit: state.input.emit,
       signal: state.input.signal,
       callSettings: dependencies.callSettings,
       ...llmOptions(stage),
+      ...responseFormatOf(stage),
     });
     if (step.aborted) {
       // What the user saw is kept (like "stop generating"); calls in flight are dropped.
@@ -93,15 +98,32 @@ export async function runStage({
     }
     const calls = step.toolCalls;
     if (calls.length === 0) {
+      let output = step.text;
+      if (structured) {
+        const answer = checkStructuredAnswer({
+          output: structured,
+          task: stage.task.name,
+          text: step.text,
+          attempt: ++answers,
+          validator: dependencies.validator,
+          ids: dependencies.ids,
+        });
+        if (answer.type === "correct") {
+          scratch.push(...answer.messages);
+          continue;
+        }
+        output = answer.text;
+        if (chat) emitWholeMessage(state.input.emit, step.messageId, output);
+      }
       const snapshot = finishStage(state.snapshot, {
         stage: stage.name,
-        output: step.text,
+        output,
         now: dependencies.clock(),
         nextStage,
       });
       await checkpointStep(state, {
         snapshot,
-        messages: chat ? [assistantMessage(step, [])] : [],
+        messages: chat ? [assistantMessage({ ...step, text: output }, [])] : [],
         stage: stage.name,
         // The last stage's finish is written with the run's ending, right after; an earlier
         // stage's is written now, so its LLM call is recorded before the next one starts.

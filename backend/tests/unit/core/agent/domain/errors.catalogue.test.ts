@@ -30,6 +30,8 @@ describe("error catalogue", () => {
       "LLM_NOT_CONFIGURED",
       "BUDGET_EXCEEDED",
       "TOOL_EXECUTION_FAILED",
+      "INPUT_MISSING",
+      "OUTPUT_INVALID",
       "CANCELLED",
       "INTERNAL",
     ]);
@@ -57,6 +59,8 @@ describe("error catalogue", () => {
     ["LLM_NOT_CONFIGURED", 503],
     ["BUDGET_EXCEEDED", 429],
     ["TOOL_EXECUTION_FAILED", 500],
+    ["INPUT_MISSING", 400],
+    ["OUTPUT_INVALID", 502],
     ["CANCELLED", 409],
     ["INTERNAL", 500],
     ["VALIDATION_ERROR", 400],

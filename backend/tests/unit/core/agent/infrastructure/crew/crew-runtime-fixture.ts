@@ -7,6 +7,7 @@ import { CrewRuntime } from "../../../../../../src/core/agent/infrastructure/cre
 import type { ToolExecutionLedger } from "../../../../../../src/core/agent/infrastructure/crew/tool-execution-ledger.js";
 import { ToolExecutor } from "../../../../../../src/core/agent/infrastructure/crew/tool-executor.js";
 import { createLlmGateway } from "../../../../../../src/core/agent/infrastructure/llm/llm-gateway.js";
+import { AjvJsonSchemaValidator } from "../../../../../../src/core/agent/infrastructure/validation/ajv-json-schema-validator.js";
 import { SettingsSchema } from "../../../../../../src/core/config/settings.js";
 
 /** The ledger's contract in memory: the first result recorded under a key wins. */
@@ -60,5 +61,6 @@ export function crewRuntimeFor({
     clock,
     callSettings: { maxRetries: 0, timeoutMs: 1_000 },
     defaultApprovalTtlSeconds: 600,
+    validator: new AjvJsonSchemaValidator(),
   });
 }

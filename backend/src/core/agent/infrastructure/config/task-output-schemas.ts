@@ -1,0 +1,24 @@
+import type { JsonSchemaValidator } from "../../domain/json-schema-validator.js";
+import type { ConfigReport } from "./config-report.js";
+import { TASKS_FILE } from "./parse-tasks-file.js";
+import type { TaskConfig } from "./runtime-config.js";
+
+/** A task's `output_json` / `output_pydantic` must be a JSON Schema the validator can use. */
+export function checkTaskOutputSchemas(input: {
+  tasks: Readonly<Record<string, TaskConfig>>;
+  validator: JsonSchemaValidator;
+  report: ConfigReport;
+}): void {
+  const { tasks, validator, report } = input;
+  for (const task of Object.values(tasks)) {
+    if (!task.output) continue;
+    for (const issue of validator.schemaProblems(task.output.schema)) {
+      const where = issue.field ? `.${issue.field}` : "";
+      report.problem(
+        TASKS_FILE,
+        `${task.name}.${task.output.field}${where}`,
+        `not a usable JSON Schema: ${issue.message}`,
+      );
+    }
+  }
+}
