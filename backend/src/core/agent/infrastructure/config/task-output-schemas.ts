@@ -12,7 +12,11 @@ export function checkTaskOutputSchemas(input: {
   const { tasks, validator, report } = input;
   for (const task of Object.values(tasks)) {
     if (!task.output) continue;
+    // A meta-schema says one mistake several ways (anyOf branches): one line per field.
+    const seen = new Set<string>();
     for (const issue of validator.schemaProblems(task.output.schema)) {
+      if (seen.has(issue.field)) continue;
+      seen.add(issue.field);
       const where = issue.field ? `.${issue.field}` : "";
       report.problem(
         TASKS_FILE,

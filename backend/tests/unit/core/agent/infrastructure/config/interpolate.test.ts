@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { interpolate } from "../../../../../../src/core/agent/infrastructure/config/index.js";
+import { placeholderNames } from "../../../../../../src/core/agent/infrastructure/config/interpolate.js";
 
 describe("interpolate", () => {
   it("replaces every occurrence of each known placeholder", () => {
@@ -49,5 +51,35 @@ describe("interpolate", () => {
 
     expect(result.text).toBe("{1st} {a b} { spaced } {toString}");
     expect(result.missing).toEqual(["toString"]);
+  });
+});
+
+describe("placeholderNames", () => {
+  it("lists the names a template uses, once each, in order, ignoring doubled braces and JSON", () => {
+    expect(placeholderNames('{topic} {{not}} {"a": 1} {year} {topic} {{ {x} }}')).toEqual([
+      "topic",
+      "year",
+      "x",
+    ]);
+  });
+
+  it("is what interpolate with no variables reports missing (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom("{a}", "{b_2}", "{{", "}}", "{", "}", "{x-y}", '{"k"}'),
+            fc.string(),
+          ),
+          {
+            maxLength: 12,
+          },
+        ),
+        (parts) => {
+          const template = parts.join("");
+          expect(placeholderNames(template)).toEqual(interpolate(template, {}).missing);
+        },
+      ),
+    );
   });
 });
