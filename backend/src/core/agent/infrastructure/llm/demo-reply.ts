@@ -4,6 +4,7 @@ import type {
   LanguageModelV3FunctionTool,
   LanguageModelV3Message,
 } from "@ai-sdk/provider";
+import { demoJsonAnswer } from "./demo-json-answer.js";
 import { instructionsText, lastUserText, toolCallCount } from "./demo-prompt.js";
 import { type DemoToolKind, deriveToolArguments } from "./demo-tool-arguments.js";
 import { summariseToolResults } from "./demo-tool-results.js";
@@ -27,7 +28,8 @@ const TRANSFER_TOOL = /transfer|payment|pay\b|send_money/i;
 const GENERIC_WORDS = new Set(["tool", "tools", "current", "function", "data", "info", "value"]);
 
 /**
- * What the offline demo model answers, decided from the prompt alone (deterministic):
+ * What the offline demo model answers, decided from the prompt alone (deterministic); when a
+ * JSON answer is asked for (`responseFormat`), a text answer becomes JSON the schema accepts:
  * 1. the last message holds tool results → a short text summarising them;
  * 2. no tools offered → a one-word classification (`action` / `question` / `chitchat`) when
  *    the system instructions ask to classify or categorise (the `intent` stage), else the
@@ -38,6 +40,19 @@ const GENERIC_WORDS = new Set(["tool", "tools", "current", "function", "data", "
  * 4. otherwise a friendly reply that says it comes from the demo model.
  */
 export function planDemoReply(options: LanguageModelV3CallOptions): DemoReply {
+  const reply = planReply(options);
+  const format = options.responseFormat;
+  // A structured answer is asked for: the text becomes JSON the schema accepts.
+  if (reply.type === "text" && format?.type === "json" && format.schema !== undefined) {
+    return {
+      type: "text",
+      text: JSON.stringify(demoJsonAnswer(format.schema, lastUserText(options.prompt))),
+    };
+  }
+  return reply;
+}
+
+function planReply(options: LanguageModelV3CallOptions): DemoReply {
   const { prompt } = options;
   const last: LanguageModelV3Message | undefined = prompt.at(-1);
   if (last?.role === "tool") return { type: "text", text: summariseToolResults(last.content) };
