@@ -22,6 +22,7 @@ import { ToolExecutor } from "./core/agent/infrastructure/crew/tool-executor.js"
 import { callSettings } from "./core/agent/infrastructure/llm/call-settings.js";
 import { defaultModelCodeFor } from "./core/agent/infrastructure/llm/default-model-code.js";
 import { createLlmGateway } from "./core/agent/infrastructure/llm/llm-gateway.js";
+import { settingsWithDiscoveredModel } from "./core/agent/infrastructure/llm/model-discovery.js";
 import {
   connectDatabase,
   type DatabaseHandle,
@@ -57,6 +58,7 @@ export class CompositionRoot {
   private readonly blockingPool: BlockingConnectionPool;
   private readonly configLoader;
   private readonly closers: (() => Promise<void>)[] = [];
+  private discoveredLlmSettings: Promise<Settings> | undefined;
 
   constructor(
     readonly settings: Settings,
@@ -169,10 +171,32 @@ export class CompositionRoot {
     };
   }
 
+  /**
+   * The settings the LLM gateway runs with: the openai-compatible endpoint's model is asked of
+   * the endpoint when no setting names it (once per process). Rejects with LLM_NOT_CONFIGURED
+   * when no model can be found, so a worker refuses to start.
+   */
+  llmSettings(): Promise<Settings> {
+    this.discoveredLlmSettings ??= this.configLoader.get().then((config) =>
+      settingsWithDiscoveredModel({
+        settings: this.settings,
+        models: config.models,
+        modelCodes: Object.values(config.agents).flatMap((agent) =>
+          agent.llm.model_code ? [agent.llm.model_code] : [],
+        ),
+        logger: {
+          info: (message) => this.logger.info(message),
+          warn: (message) => this.logger.warn(message),
+        },
+      }),
+    );
+    return this.discoveredLlmSettings;
+  }
+
   /** The use case the worker runs per job (also driven directly by tests). */
   async runExecutor(): Promise<RunExecutor> {
     const gateway = createLlmGateway({
-      settings: this.settings,
+      settings: await this.llmSettings(),
       models: (await this.configLoader.get()).models,
       ids: randomIds,
       clock: systemClock,

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { buildApiServer } from "./api-server.js";
 import { CompositionRoot } from "./composition-root.js";
+import { LlmNotConfiguredError } from "./core/agent/domain/errors.js";
 import { migrateDatabase } from "./core/agent/infrastructure/persistence/migrate.js";
 import {
   authIsConfigured,
@@ -73,7 +74,14 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
 
   if (runsWorker) {
-    const worker = await root.startWorker();
+    // A worker that could only fail every run (no model for the openai-compatible endpoint)
+    // refuses to start, with the message saying what to set; the api of `all` never listens.
+    const worker = await root.startWorker().catch(async (error: unknown) => {
+      if (!LlmNotConfiguredError.isInstance(error)) throw error;
+      logger.fatal({ code: error.code, details: error.details }, error.message);
+      await root.close();
+      process.exit(78);
+    });
     stops.push(() => worker.close());
     if (role === "worker" && settings.worker.metrics_port > 0) {
       const server = createServer((request, response) => {

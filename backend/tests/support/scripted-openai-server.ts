@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
  * A scripted OpenAI chat-completions server for tests (the "fake LLM at the provider
  * boundary" of ARCHITECTURE.md §7). It speaks the real wire format — SSE chunks with
  * `choices[0].delta`, tool-call deltas with arguments split over chunks, a final usage chunk,
- * `data: [DONE]` — and plain JSON for non-streaming calls.
+ * `data: [DONE]` — and plain JSON for non-streaming calls. `GET /models` lists models in OpenAI's
+ * format (`{ object: "list", data: [{ id, … }] }`), as LiteLLM, vLLM and Ollama do.
  *
  * Defaults: model = the request's model, id = `chatcmpl-scripted-<n>`, usage =
  * `{ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }`, finish reason `tool_calls`
@@ -60,6 +61,9 @@ export interface ScriptedRequest {
 
 export type ScriptedHandler = (request: ScriptedRequest) => ScriptedResponse | undefined;
 
+/** What `GET /models` answers: model ids (OpenAI's list format), or an HTTP error status. */
+export type ScriptedModelList = { ids: string[] } | { status: number };
+
 export interface ScriptedOpenAiServer {
   /** `http://127.0.0.1:<port>/v1` */
   readonly baseUrl: string;
@@ -69,6 +73,10 @@ export interface ScriptedOpenAiServer {
   enqueue(...responses: ScriptedResponse[]): void;
   /** Answers requests when the queue is empty (e.g. to route concurrent runs by content). */
   setHandler(handler: ScriptedHandler | undefined): void;
+  /** What `GET /models` answers from now on. @defaultValue `{ ids: ["scripted-model"] }` */
+  setModels(models: ScriptedModelList): void;
+  /** How many `GET /models` requests arrived, and their headers. */
+  readonly modelListRequests: readonly IncomingHttpHeaders[];
   close(): Promise<void>;
 }
 
@@ -82,6 +90,8 @@ export async function startScriptedOpenAiServer(): Promise<ScriptedOpenAiServer>
   const requests: ScriptedRequest[] = [];
   let handler: ScriptedHandler | undefined;
   let served = 0;
+  let models: ScriptedModelList = { ids: ["scripted-model"] };
+  const modelListRequests: IncomingHttpHeaders[] = [];
 
   const server = createServer((request, response) => {
     // A client that disconnects mid-response must not crash the server.
@@ -91,6 +101,25 @@ export async function startScriptedOpenAiServer(): Promise<ScriptedOpenAiServer>
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("error", () => {});
     request.on("end", () => {
+      if (request.method === "GET" && request.url?.split("?")[0]?.endsWith("/models")) {
+        modelListRequests.push(request.headers);
+        if ("status" in models) {
+          writeJson(response, models.status, {
+            error: { message: `scripted status ${models.status}` },
+          });
+        } else {
+          writeJson(response, 200, {
+            object: "list",
+            data: models.ids.map((id) => ({
+              id,
+              object: "model",
+              created: 0,
+              owned_by: "scripted",
+            })),
+          });
+        }
+        return;
+      }
       if (request.method !== "POST" || !request.url?.split("?")[0]?.endsWith("/chat/completions")) {
         writeJson(response, 404, {
           error: { message: `No route for ${request.method} ${request.url}` },
@@ -132,6 +161,10 @@ export async function startScriptedOpenAiServer(): Promise<ScriptedOpenAiServer>
     setHandler: (next) => {
       handler = next;
     },
+    setModels: (next) => {
+      models = next;
+    },
+    modelListRequests,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

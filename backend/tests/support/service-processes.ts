@@ -64,6 +64,11 @@ export class ServiceProcess {
     }
   }
 
+  /** The exit code once the process has exited (null when a signal ended it). */
+  waitForExit(): Promise<number | null> {
+    return this.exited;
+  }
+
   /** SIGKILL: no shutdown hooks, the way a crashed machine stops. */
   async kill(): Promise<void> {
     if (this.child.exitCode === null) this.child.kill("SIGKILL");

@@ -91,8 +91,18 @@ export const SettingsSchema = z.object({
        * demo model when none is configured. @defaultValue "auto"
        */
       default_model_code: z.string().min(1).default("auto"),
-      /** Model id sent to the openai-compatible endpoint for the `openai-compatible` code. */
+      /**
+       * Model id sent to the openai-compatible endpoint for the `openai-compatible` code. When
+       * it is unset and that code is used, a worker asks the endpoint's `GET /models` at start
+       * and takes the first model listed (or refuses to start).
+       */
       openai_compatible_model: z.string().min(1).optional(),
+      /**
+       * How long a starting worker keeps asking the openai-compatible endpoint's `/models`
+       * (network errors, 429 and 5xx are retried; a gateway that starts later is waited for).
+       * @defaultValue 15000
+       */
+      model_discovery_timeout_ms: positiveInt.default(15_000),
       /** @defaultValue 120000 */
       request_timeout_ms: positiveInt.default(120_000),
       /** Retries on 429/5xx and network errors, with exponential backoff. @defaultValue 2 */

@@ -2,13 +2,12 @@ import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { wrapLanguageModel } from "ai";
 import type { Settings } from "../../../config/settings.js";
 import type { ModelConfig } from "../config/runtime-config.js";
-import { withoutUndefined } from "../config/without-undefined.js";
 import { AUTO_MODEL_CODE, defaultModelCodeFor } from "./default-model-code.js";
 import type { LlmCallContext, LlmCallRecorder } from "./llm-call-record.js";
 import { createMeteringMiddleware } from "./metering-middleware.js";
 import {
-  BUILT_IN_MODELS,
   DEMO_MODEL_CODE,
+  mergeCatalogue,
   type ResolvedModel,
   resolveModelCode,
 } from "./model-catalogue.js";
@@ -97,22 +96,4 @@ export function createLlmGateway(dependencies: LlmGatewayDependencies): LlmGatew
       });
     },
   };
-}
-
-/**
- * Built-in codes overlaid field by field with models.yaml, so an entry that only names its
- * provider and model (e.g. `demo`) keeps the built-in price (the demo model's zero price).
- */
-function mergeCatalogue(
-  models: Readonly<Record<string, ModelConfig>>,
-): Record<string, ModelConfig> {
-  const catalogue: Record<string, ModelConfig> = { ...BUILT_IN_MODELS };
-  for (const [code, config] of Object.entries(models)) {
-    const builtIn = Object.hasOwn(BUILT_IN_MODELS, code) ? BUILT_IN_MODELS[code] : undefined;
-    catalogue[code] =
-      builtIn === undefined || builtIn.provider !== config.provider
-        ? config
-        : { ...builtIn, ...withoutUndefined(config) };
-  }
-  return catalogue;
 }

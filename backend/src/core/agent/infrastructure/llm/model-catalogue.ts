@@ -1,6 +1,7 @@
 import type { LlmProvider, Settings } from "../../../config/settings.js";
 import { LlmNotConfiguredError } from "../../domain/errors.js";
 import { MODEL_PROVIDERS, type ModelConfig, type ModelProvider } from "../config/runtime-config.js";
+import { withoutUndefined } from "../config/without-undefined.js";
 
 /** A model code resolved to the provider model it calls. */
 export interface ResolvedModel {
@@ -110,4 +111,22 @@ function assertConfigured(provider: ModelProvider, code: string, settings: Setti
     message: `Model code "${code}" uses the ${provider} provider, which has no API key: set ${keyVariableOf(provider)}, or use the offline demo model (model code "${DEMO_MODEL_CODE}").`,
     details: { model_code: code, provider, variable: keyVariableOf(provider) },
   });
+}
+
+/**
+ * Built-in codes overlaid field by field with models.yaml, so an entry that only names its
+ * provider and model (e.g. `demo`) keeps the built-in price (the demo model's zero price).
+ */
+export function mergeCatalogue(
+  models: Readonly<Record<string, ModelConfig>>,
+): Record<string, ModelConfig> {
+  const catalogue: Record<string, ModelConfig> = { ...BUILT_IN_MODELS };
+  for (const [code, config] of Object.entries(models)) {
+    const builtIn = Object.hasOwn(BUILT_IN_MODELS, code) ? BUILT_IN_MODELS[code] : undefined;
+    catalogue[code] =
+      builtIn === undefined || builtIn.provider !== config.provider
+        ? config
+        : { ...builtIn, ...withoutUndefined(config) };
+  }
+  return catalogue;
 }
