@@ -204,7 +204,7 @@ describe("scripted OpenAI-compatible server", () => {
   });
 
   it("answers 404 for other routes and 400 for a body that is not JSON", async () => {
-    const notFound = await fetch(`${server.baseUrl}/models`);
+    const notFound = await fetch(`${server.baseUrl}/embeddings`);
     const notJson = await fetch(`${server.baseUrl}/chat/completions`, {
       method: "POST",
       body: "{",
@@ -212,6 +212,32 @@ describe("scripted OpenAI-compatible server", () => {
 
     expect(notFound.status).toBe(404);
     expect(notJson.status).toBe(400);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("lists its models in OpenAI's format, or answers the scripted status", async () => {
+    const listed = await fetch(`${server.baseUrl}/models`, {
+      headers: { authorization: "Bearer k" },
+    });
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toMatchObject({
+      object: "list",
+      data: [{ id: "scripted-model", object: "model" }],
+    });
+
+    server.setModels({ ids: ["a", "b"] });
+    const two = (await (await fetch(`${server.baseUrl}/models`)).json()) as {
+      data: { id: string }[];
+    };
+    expect(two.data.map((model) => model.id)).toEqual(["a", "b"]);
+
+    server.setModels({ status: 401 });
+    expect((await fetch(`${server.baseUrl}/models`)).status).toBe(401);
+    expect(server.modelListRequests.map((headers) => headers.authorization)).toEqual([
+      "Bearer k",
+      undefined,
+      undefined,
+    ]);
     expect(server.requests).toHaveLength(0);
   });
 });
