@@ -2,6 +2,7 @@ import { inArray, sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
 import type { ApiServerOptions } from "./api-server.js";
+import { type BudgetPolicy, BudgetService } from "./core/agent/application/budget-service.js";
 import { CancelService } from "./core/agent/application/cancel-service.js";
 import { ConversationService } from "./core/agent/application/conversation-service.js";
 import { systemClock } from "./core/agent/application/ports/clock.js";
@@ -11,6 +12,7 @@ import { ResumeService } from "./core/agent/application/resume-service.js";
 import { RunAdmissions } from "./core/agent/application/run-admissions.js";
 import { RunExecutor } from "./core/agent/application/run-executor.js";
 import { RunService } from "./core/agent/application/run-service.js";
+import { UsageService } from "./core/agent/application/usage-service.js";
 import { BlockingConnectionPool } from "./core/agent/infrastructure/agui/blocking-connection-pool.js";
 import { RedisRunEventStream } from "./core/agent/infrastructure/agui/redis-run-event-stream.js";
 import { RuntimeConfigCatalog } from "./core/agent/infrastructure/config/runtime-config-catalog.js";
@@ -19,6 +21,7 @@ import { defaultStaticConfigDirectory } from "./core/agent/infrastructure/config
 import { BUILTIN_TOOL_HANDLERS } from "./core/agent/infrastructure/crew/builtin-tool-handlers.js";
 import { CrewRuntime } from "./core/agent/infrastructure/crew/crew-runtime.js";
 import { ToolExecutor } from "./core/agent/infrastructure/crew/tool-executor.js";
+import type { BudgetGuardDependencies } from "./core/agent/infrastructure/llm/budget-guard.js";
 import { callSettings } from "./core/agent/infrastructure/llm/call-settings.js";
 import { defaultModelCodeFor } from "./core/agent/infrastructure/llm/default-model-code.js";
 import { createLlmGateway } from "./core/agent/infrastructure/llm/llm-gateway.js";
@@ -27,15 +30,20 @@ import {
   type DatabaseHandle,
 } from "./core/agent/infrastructure/persistence/database.js";
 import { DrizzleSystemAgentRepository } from "./core/agent/infrastructure/persistence/drizzle-system-agent-repository.js";
+import { PostgresBudgetLedger } from "./core/agent/infrastructure/persistence/postgres-budget-ledger.js";
 import { PostgresConversationQueries } from "./core/agent/infrastructure/persistence/postgres-conversation-queries.js";
 import { PostgresRunStore } from "./core/agent/infrastructure/persistence/postgres-run-store.js";
 import { PostgresToolExecutionLedger } from "./core/agent/infrastructure/persistence/postgres-tool-execution-ledger.js";
+import { PostgresUsageQueries } from "./core/agent/infrastructure/persistence/postgres-usage-queries.js";
 import { listenForSystemAgentChanges } from "./core/agent/infrastructure/persistence/system-agents-listener.js";
 import { BullmqRunQueue } from "./core/agent/infrastructure/queue/bullmq-run-queue.js";
 import { RedisCancelSignals } from "./core/agent/infrastructure/queue/redis-cancel-signals.js";
 import { type RunWorker, startRunWorker } from "./core/agent/infrastructure/queue/run-worker.js";
 import type { Settings } from "./core/config/settings.js";
-import { PrometheusMetrics } from "./core/observability/prometheus-metrics.js";
+import {
+  type OpenReservations,
+  PrometheusMetrics,
+} from "./core/observability/prometheus-metrics.js";
 import { runs } from "./models/index.js";
 import type { AgentApiServices } from "./v1/agent/service.js";
 
@@ -53,6 +61,7 @@ export class CompositionRoot {
   readonly queue: BullmqRunQueue;
   readonly cancels: RedisCancelSignals;
   readonly catalog: RuntimeConfigCatalog;
+  readonly budgetLedger: PostgresBudgetLedger;
   private readonly blockingPool: BlockingConnectionPool;
   private readonly configLoader;
   private readonly closers: (() => Promise<void>)[] = [];
@@ -96,10 +105,30 @@ export class CompositionRoot {
       logger,
     });
     this.catalog = new RuntimeConfigCatalog(this.configLoader, defaultModelCodeFor(settings));
+    this.budgetLedger = new PostgresBudgetLedger(this.database.pool);
     this.metrics.addScrapeGauges({
       queueDepth: () => this.queue.depth(),
       activeRuns: () => this.activeRunCounts(),
+      openReservations: () => this.openReservations(),
     });
+  }
+
+  /** The budget settings as the application takes them. */
+  budgetPolicy(): BudgetPolicy {
+    const { budgets } = this.settings;
+    return {
+      enabled: budgets.enabled,
+      softLimitRatio: budgets.soft_limit_ratio,
+      defaults: {
+        user: {
+          usd: budgets.user.usd ?? null,
+          tokens: budgets.user.tokens ?? null,
+          period: budgets.user.period,
+        },
+        session: { usd: budgets.session.usd ?? null, tokens: budgets.session.tokens ?? null },
+        run: { usd: budgets.run.usd ?? null, tokens: budgets.run.tokens ?? null },
+      },
+    };
   }
 
   /** Loads the agent configuration (failing fast on a bad config) and follows system_agents changes. */
@@ -117,6 +146,11 @@ export class CompositionRoot {
   }
 
   apiServices(): AgentApiServices {
+    const budgets = new BudgetService({
+      ledger: this.budgetLedger,
+      clock: systemClock,
+      policy: this.budgetPolicy(),
+    });
     const admissions = new RunAdmissions({
       store: this.store,
       queue: this.queue,
@@ -124,6 +158,7 @@ export class CompositionRoot {
       clock: systemClock,
       logger: this.applicationLogger(),
       metrics: this.metrics,
+      ...(this.settings.budgets.enabled ? { budgets } : {}),
     });
     return {
       runs: new RunService({ admissions, catalog: this.catalog, clock: systemClock }),
@@ -145,6 +180,11 @@ export class CompositionRoot {
         catalog: this.catalog,
         clock: systemClock,
       }),
+      budgets,
+      usage: new UsageService({
+        queries: new PostgresUsageQueries(this.database.pool),
+        clock: systemClock,
+      }),
     };
   }
 
@@ -160,8 +200,11 @@ export class CompositionRoot {
         ...(auth.audience ? { audience: auth.audience } : {}),
         disabled: auth.disabled,
         devUserId: auth.dev_user_id,
+        adminClaim: auth.admin_claim,
+        adminValue: auth.admin_value,
       },
       bodyLimitBytes: http.body_limit_bytes,
+      tracing: Boolean(this.settings.telemetry.traces_endpoint),
       logger: this.logger,
       metrics: this.metrics.registry,
       checkReadiness: () => this.checkReadiness(),
@@ -179,6 +222,7 @@ export class CompositionRoot {
         info: (message) => this.logger.info(message),
         warn: (message) => this.logger.warn(message),
       },
+      ...(this.settings.budgets.enabled ? { budgets: this.budgetGuardDependencies() } : {}),
     });
     const crew = new CrewRuntime({
       config: this.configLoader,
@@ -233,6 +277,31 @@ export class CompositionRoot {
     await this.blockingPool.close();
     await this.redis.quit().catch(() => {});
     await this.database.close().catch(() => {});
+  }
+
+  private budgetGuardDependencies(): BudgetGuardDependencies {
+    const { budgets } = this.settings;
+    return {
+      ledger: this.budgetLedger,
+      metrics: this.metrics,
+      policy: {
+        defaults: this.budgetPolicy().defaults,
+        maxOutputTokens: budgets.max_output_tokens,
+        reservationTtlSeconds: budgets.reservation_ttl_seconds,
+        unpriced: budgets.unpriced,
+        softLimitRatio: budgets.soft_limit_ratio,
+      },
+    };
+  }
+
+  private async openReservations(): Promise<OpenReservations[]> {
+    const { rows } = await this.database.pool.query<OpenReservations>(
+      `select provider, model, agent_type as agent, count(*)::int as count,
+              coalesce(sum(estimate_usd), 0)::float8 as usd
+         from budget_reservations where expires_at > now()
+        group by provider, model, agent_type`,
+    );
+    return rows;
   }
 
   private async activeRunCounts(): Promise<Record<string, number>> {

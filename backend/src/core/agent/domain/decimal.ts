@@ -22,6 +22,17 @@ export function addDecimal(a: string, b: string): string {
   return formatScaled(toScaled(exact(a)) + toScaled(exact(b)));
 }
 
+/** -1, 0 or 1 as `a` is less than, equal to or greater than `b` (exactly). */
+export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
+  const difference = toScaled(exact(a)) - toScaled(exact(b));
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+}
+
+/** `a − b`, exactly. */
+export function subtractDecimal(a: string, b: string): string {
+  return formatScaled(toScaled(exact(a)) - toScaled(exact(b)));
+}
+
 /**
  * A canonical decimal string. Numbers use their shortest decimal representation (so 2.8e-8
  * becomes "0.000000028", not its binary expansion); more than 12 fractional digits are rounded
