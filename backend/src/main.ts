@@ -119,7 +119,9 @@ async function main(): Promise<void> {
       await close().catch((error: unknown) => logger.error({ err: error }, "stop failed"));
     await root.close();
     // Last, so the spans of the runs that just finished are exported.
-    await tracing.shutdown().catch((error: unknown) => logger.error({ err: error }, "trace export failed"));
+    await tracing
+      .shutdown()
+      .catch((error: unknown) => logger.error({ err: error }, "trace export failed"));
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));

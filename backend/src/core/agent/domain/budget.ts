@@ -1,4 +1,4 @@
-import { compareDecimal } from "./decimal.js";
+import { addDecimal, compareDecimal, reachesShare } from "./decimal.js";
 
 /**
  * Spend limits (ARCHITECTURE.md §9, "Spend"). Three scopes, each with an optional USD and an
@@ -178,10 +178,7 @@ export interface BudgetWarning {
   resetsAt: Date | null;
 }
 
-/**
- * The scopes whose use, with a call's estimate, is at or past `ratio` of a limit. A warning,
- * not a decision, so plain floating point is precise enough here.
- */
+/** The scopes whose use, with a call's estimate, is at or past `ratio` of a limit. */
 export function softLimitWarnings({
   usages,
   estimateUsd,
@@ -196,14 +193,14 @@ export function softLimitWarnings({
   const warnings: BudgetWarning[] = [];
   for (const usage of usages) {
     const { limit } = usage;
-    if (limit.usd !== null && Number(limit.usd) > 0) {
-      const used = Number(usage.spentUsd) + Number(usage.reservedUsd) + Number(estimateUsd ?? 0);
-      if (used >= ratio * Number(limit.usd)) {
+    if (limit.usd !== null) {
+      const used = addDecimal(addDecimal(usage.spentUsd, usage.reservedUsd), estimateUsd ?? "0");
+      if (reachesShare(used, limit.usd, ratio)) {
         warnings.push({
           scope: usage.scope,
           measure: "usd",
           limit: limit.usd,
-          used: String(Number(used.toFixed(12))),
+          used,
           ratio,
           resetsAt: usage.resetsAt,
         });

@@ -28,6 +28,15 @@ export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
   return difference < 0n ? -1 : difference > 0n ? 1 : 0;
 }
 
+/**
+ * Whether `value` ≥ `ratio` × `limit`, exactly for the decimals (the ratio, a setting such as
+ * 0.8, is taken to six decimal places).
+ */
+export function reachesShare(value: string, limit: string, ratio: number): boolean {
+  const ratioMillionths = BigInt(Math.round(ratio * 1_000_000));
+  return toScaled(exact(value)) * 1_000_000n >= toScaled(exact(limit)) * ratioMillionths;
+}
+
 /** `a − b`, exactly. */
 export function subtractDecimal(a: string, b: string): string {
   return formatScaled(toScaled(exact(a)) - toScaled(exact(b)));

@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { RunJob, RunQueue } from "../../application/ports/run-job.js";
 import { currentTraceCarrier } from "../../../../core/observability/trace-spans.js";
+import type { RunJob, RunQueue } from "../../application/ports/run-job.js";
 import { parseRunJob } from "./job-catalog.js";
 
 export interface QueueSettings {
