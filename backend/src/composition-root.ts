@@ -2,7 +2,8 @@ import { inArray, sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
 import type { ApiServerOptions } from "./api-server.js";
-import { type BudgetPolicy, BudgetService } from "./core/agent/application/budget-service.js";
+import { budgetPolicyFrom, callBudgetPolicyFrom } from "./budget-settings.js";
+import { BudgetService } from "./core/agent/application/budget-service.js";
 import { CancelService } from "./core/agent/application/cancel-service.js";
 import { ConversationService } from "./core/agent/application/conversation-service.js";
 import { systemClock } from "./core/agent/application/ports/clock.js";
@@ -21,7 +22,6 @@ import { defaultStaticConfigDirectory } from "./core/agent/infrastructure/config
 import { BUILTIN_TOOL_HANDLERS } from "./core/agent/infrastructure/crew/builtin-tool-handlers.js";
 import { CrewRuntime } from "./core/agent/infrastructure/crew/crew-runtime.js";
 import { ToolExecutor } from "./core/agent/infrastructure/crew/tool-executor.js";
-import type { BudgetGuardDependencies } from "./core/agent/infrastructure/llm/budget-guard.js";
 import { callSettings } from "./core/agent/infrastructure/llm/call-settings.js";
 import { defaultModelCodeFor } from "./core/agent/infrastructure/llm/default-model-code.js";
 import { createLlmGateway } from "./core/agent/infrastructure/llm/llm-gateway.js";
@@ -40,10 +40,7 @@ import { BullmqRunQueue } from "./core/agent/infrastructure/queue/bullmq-run-que
 import { RedisCancelSignals } from "./core/agent/infrastructure/queue/redis-cancel-signals.js";
 import { type RunWorker, startRunWorker } from "./core/agent/infrastructure/queue/run-worker.js";
 import type { Settings } from "./core/config/settings.js";
-import {
-  type OpenReservations,
-  PrometheusMetrics,
-} from "./core/observability/prometheus-metrics.js";
+import { PrometheusMetrics } from "./core/observability/prometheus-metrics.js";
 import { runs } from "./models/index.js";
 import type { AgentApiServices } from "./v1/agent/service.js";
 
@@ -109,26 +106,8 @@ export class CompositionRoot {
     this.metrics.addScrapeGauges({
       queueDepth: () => this.queue.depth(),
       activeRuns: () => this.activeRunCounts(),
-      openReservations: () => this.openReservations(),
+      openReservations: () => this.budgetLedger.openReservations(),
     });
-  }
-
-  /** The budget settings as the application takes them. */
-  budgetPolicy(): BudgetPolicy {
-    const { budgets } = this.settings;
-    return {
-      enabled: budgets.enabled,
-      softLimitRatio: budgets.soft_limit_ratio,
-      defaults: {
-        user: {
-          usd: budgets.user.usd ?? null,
-          tokens: budgets.user.tokens ?? null,
-          period: budgets.user.period,
-        },
-        session: { usd: budgets.session.usd ?? null, tokens: budgets.session.tokens ?? null },
-        run: { usd: budgets.run.usd ?? null, tokens: budgets.run.tokens ?? null },
-      },
-    };
   }
 
   /** Loads the agent configuration (failing fast on a bad config) and follows system_agents changes. */
@@ -149,7 +128,7 @@ export class CompositionRoot {
     const budgets = new BudgetService({
       ledger: this.budgetLedger,
       clock: systemClock,
-      policy: this.budgetPolicy(),
+      policy: budgetPolicyFrom(this.settings),
     });
     const admissions = new RunAdmissions({
       store: this.store,
@@ -222,7 +201,15 @@ export class CompositionRoot {
         info: (message) => this.logger.info(message),
         warn: (message) => this.logger.warn(message),
       },
-      ...(this.settings.budgets.enabled ? { budgets: this.budgetGuardDependencies() } : {}),
+      ...(this.settings.budgets.enabled
+        ? {
+            budgets: {
+              ledger: this.budgetLedger,
+              metrics: this.metrics,
+              policy: callBudgetPolicyFrom(this.settings),
+            },
+          }
+        : {}),
     });
     const crew = new CrewRuntime({
       config: this.configLoader,
@@ -277,31 +264,6 @@ export class CompositionRoot {
     await this.blockingPool.close();
     await this.redis.quit().catch(() => {});
     await this.database.close().catch(() => {});
-  }
-
-  private budgetGuardDependencies(): BudgetGuardDependencies {
-    const { budgets } = this.settings;
-    return {
-      ledger: this.budgetLedger,
-      metrics: this.metrics,
-      policy: {
-        defaults: this.budgetPolicy().defaults,
-        maxOutputTokens: budgets.max_output_tokens,
-        reservationTtlSeconds: budgets.reservation_ttl_seconds,
-        unpriced: budgets.unpriced,
-        softLimitRatio: budgets.soft_limit_ratio,
-      },
-    };
-  }
-
-  private async openReservations(): Promise<OpenReservations[]> {
-    const { rows } = await this.database.pool.query<OpenReservations>(
-      `select provider, model, agent_type as agent, count(*)::int as count,
-              coalesce(sum(estimate_usd), 0)::float8 as usd
-         from budget_reservations where expires_at > now()
-        group by provider, model, agent_type`,
-    );
-    return rows;
   }
 
   private async activeRunCounts(): Promise<Record<string, number>> {

@@ -3,16 +3,7 @@ import type { LlmCallRecord } from "../agent/application/ports/llm-call-record.j
 import type { RunMetrics } from "../agent/application/ports/run-metrics.js";
 import type { BudgetScope } from "../agent/domain/budget.js";
 import type { RunStatus } from "../agent/domain/run-status.js";
-
-/** Open budget reservations per model and agent (read from Postgres at scrape time). */
-export interface OpenReservations {
-  provider: string;
-  model: string;
-  agent: string;
-  count: number;
-  /** Sum of the estimates, USD (approximate for a gauge). */
-  usd: number;
-}
+import { type OpenReservations, registerReservationGauges } from "./reservation-gauges.js";
 
 const PREFIX = "agent_runtime_";
 
@@ -161,7 +152,7 @@ export class PrometheusMetrics implements RunMetrics {
     activeRuns: () => Promise<Record<string, number>>;
     openReservations?: () => Promise<OpenReservations[]>;
   }): void {
-    if (openReservations) this.addReservationGauges(openReservations);
+    if (openReservations) registerReservationGauges(this.registry, openReservations);
     new Gauge({
       name: `${PREFIX}queue_depth`,
       help: "Jobs waiting or delayed in the run queue",
@@ -178,41 +169,6 @@ export class PrometheusMetrics implements RunMetrics {
       async collect() {
         const counts = await activeRuns();
         for (const status of ["queued", "running"]) this.set({ status }, counts[status] ?? 0);
-      },
-    });
-  }
-
-  /** Reservations held now (not settled, not expired), per model and agent. */
-  private addReservationGauges(openReservations: () => Promise<OpenReservations[]>): void {
-    const registers = [this.registry];
-    // Both gauges read one query per scrape.
-    let pending: Promise<OpenReservations[]> | undefined;
-    const read = () => {
-      pending ??= openReservations().finally(() => {
-        pending = undefined;
-      });
-      return pending;
-    };
-    new Gauge({
-      name: `${PREFIX}budget_reservations_open`,
-      help: "Budget reservations held by model calls in flight (from Postgres)",
-      labelNames: ["provider", "model", "agent"],
-      registers,
-      async collect() {
-        this.reset();
-        for (const row of await read())
-          this.set({ provider: row.provider, model: row.model, agent: row.agent }, row.count);
-      },
-    });
-    new Gauge({
-      name: `${PREFIX}budget_reserved_usd_open`,
-      help: "USD held by open budget reservations (from Postgres)",
-      labelNames: ["provider", "model", "agent"],
-      registers,
-      async collect() {
-        this.reset();
-        for (const row of await read())
-          this.set({ provider: row.provider, model: row.model, agent: row.agent }, row.usd);
       },
     });
   }

@@ -1,11 +1,5 @@
-import {
-  type BudgetLimits,
-  breachDetails,
-  breachMessage,
-  exhaustedScope,
-  type ScopeUsage,
-  type UserBudgetOverride,
-} from "../domain/budget.js";
+import type { BudgetLimits, ScopeUsage, UserBudgetOverride } from "../domain/budget.js";
+import { breachDetails, breachMessage, exhaustedScope } from "../domain/budget-breach.js";
 import { BudgetExceededError } from "../domain/errors.js";
 import type { BudgetLedger } from "./ports/budget-ledger.js";
 import type { Clock } from "./ports/clock.js";

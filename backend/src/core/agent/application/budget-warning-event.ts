@@ -1,4 +1,4 @@
-import type { BudgetWarning } from "../domain/budget.js";
+import type { BudgetWarning } from "../domain/budget-warnings.js";
 import type { CrewEvent } from "./ports/run-event.js";
 
 /** AG-UI `CUSTOM` name of the soft-limit warning. (contract) */

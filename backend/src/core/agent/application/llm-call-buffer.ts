@@ -1,4 +1,4 @@
-import type { BudgetWarning } from "../domain/budget.js";
+import type { BudgetWarning } from "../domain/budget-warnings.js";
 import { addDecimal, ZERO_DECIMAL } from "../domain/decimal.js";
 import type { LlmCallRecord, LlmCallRecorder } from "./ports/llm-call-record.js";
 import { UsageTracker } from "./usage-tracker.js";

@@ -1,9 +1,5 @@
-import type {
-  BudgetBreach,
-  BudgetLimits,
-  ScopeUsage,
-  UserBudgetOverride,
-} from "../../domain/budget.js";
+import type { BudgetLimits, ScopeUsage, UserBudgetOverride } from "../../domain/budget.js";
+import type { BudgetBreach } from "../../domain/budget-breach.js";
 
 /** One model call's claim on the budgets, made just before the call. */
 export interface ReservationRequest {

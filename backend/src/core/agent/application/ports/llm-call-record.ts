@@ -1,4 +1,4 @@
-import type { BudgetWarning } from "../../domain/budget.js";
+import type { BudgetWarning } from "../../domain/budget-warnings.js";
 
 /** Who a provider call is made for; copied onto its `llm_calls` row. */
 export interface LlmCallContext {

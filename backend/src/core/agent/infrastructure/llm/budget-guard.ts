@@ -4,11 +4,10 @@ import {
   type AgentBudget,
   type BudgetLimits,
   type BudgetScope,
-  breachDetails,
-  breachMessage,
   limitsForAgent,
-  softLimitWarnings,
 } from "../../domain/budget.js";
+import { breachDetails, breachMessage } from "../../domain/budget-breach.js";
+import { softLimitWarnings } from "../../domain/budget-warnings.js";
 import { BudgetExceededError } from "../../domain/errors.js";
 import type { MeteredTarget } from "./llm-call-meter.js";
 import type { LlmCallContext, LlmCallRecorder } from "./llm-call-record.js";

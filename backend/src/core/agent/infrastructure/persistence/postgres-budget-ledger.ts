@@ -6,13 +6,13 @@ import type {
 } from "../../application/ports/budget-ledger.js";
 import {
   BUDGET_PERIODS,
-  type BudgetBreach,
   type BudgetLimits,
   type BudgetPeriod,
   type BudgetScope,
   type ScopeUsage,
   type UserBudgetOverride,
 } from "../../domain/budget.js";
+import type { BudgetBreach } from "../../domain/budget-breach.js";
 
 /**
  * The `BudgetLedger` port on Postgres: `agent_budget_reserve` and `agent_budget_usage` (see
@@ -109,6 +109,25 @@ export class PostgresBudgetLedger implements BudgetLedger {
   async deleteOverride(userId: string): Promise<boolean> {
     const result = await this.pool.query("delete from user_budgets where user_id = $1", [userId]);
     return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Reservations held now, per model and agent (for the metrics scrape). */
+  async openReservations(): Promise<
+    { provider: string; model: string; agent: string; count: number; usd: number }[]
+  > {
+    const { rows } = await this.pool.query<{
+      provider: string;
+      model: string;
+      agent: string;
+      count: number;
+      usd: number;
+    }>(
+      `select provider, model, agent_type as agent, count(*)::int as count,
+              coalesce(sum(estimate_usd), 0)::float8 as usd
+         from budget_reservations where expires_at > now()
+        group by provider, model, agent_type`,
+    );
+    return rows;
   }
 }
 

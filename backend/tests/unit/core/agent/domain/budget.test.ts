@@ -2,12 +2,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   type BudgetLimits,
-  breachDetails,
-  exhaustedScope,
   limitsForAgent,
   type ScopeUsage,
-  softLimitWarnings,
 } from "../../../../../src/core/agent/domain/budget.js";
+import {
+  breachDetails,
+  exhaustedScope,
+} from "../../../../../src/core/agent/domain/budget-breach.js";
+import { softLimitWarnings } from "../../../../../src/core/agent/domain/budget-warnings.js";
 import { normalizeDecimal } from "../../../../../src/core/agent/domain/decimal.js";
 
 const DEFAULTS: BudgetLimits = {

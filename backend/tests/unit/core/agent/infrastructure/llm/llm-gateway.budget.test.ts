@@ -5,7 +5,8 @@ import type {
   ReservationOutcome,
   ReservationRequest,
 } from "../../../../../../src/core/agent/application/ports/budget-ledger.js";
-import type { BudgetWarning, ScopeUsage } from "../../../../../../src/core/agent/domain/budget.js";
+import type { ScopeUsage } from "../../../../../../src/core/agent/domain/budget.js";
+import type { BudgetWarning } from "../../../../../../src/core/agent/domain/budget-warnings.js";
 import { BudgetExceededError } from "../../../../../../src/core/agent/domain/errors.js";
 import type { CallBudgetPolicy } from "../../../../../../src/core/agent/infrastructure/llm/budget-guard.js";
 import { createLlmGateway } from "../../../../../../src/core/agent/infrastructure/llm/llm-gateway.js";
