@@ -221,7 +221,15 @@ export const SettingsSchema = z.object({
        * URL-encoded), like OTEL_EXPORTER_OTLP_HEADERS: e.g.
        * `Authorization=Basic <base64 pk:sk>,x-langfuse-ingestion-version=4`.
        */
-      headers: z.string().min(1).optional(),
+      headers: z
+        .string()
+        .min(1)
+        .refine(
+          (text) =>
+            text.split(",").every((pair) => pair.trim() === "" || pair.trim().indexOf("=") > 0),
+          { message: "must be key=value pairs separated by commas" },
+        )
+        .optional(),
       /** `service.name` of every span (the role is added as `agent_runtime.role`). @defaultValue "agent-runtime" */
       service_name: z.string().min(1).default("agent-runtime"),
       /** Share of new traces recorded (a run's spans follow its api request's decision). @defaultValue 1 */

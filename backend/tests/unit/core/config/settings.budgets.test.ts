@@ -56,6 +56,7 @@ describe("settings: budgets and telemetry", () => {
       ["SOCIAL_BUDGETS__USER__PERIOD", "weekly"],
       ["SOCIAL_TELEMETRY__SAMPLE_RATIO", "2"],
       ["SOCIAL_TELEMETRY__TRACES_ENDPOINT", "not a url"],
+      ["SOCIAL_TELEMETRY__HEADERS", "Authorization Basic abc"],
     ] as const) {
       expect(
         () => load({ SOCIAL_BUDGETS__ENABLED: "true", [variable]: value }),
