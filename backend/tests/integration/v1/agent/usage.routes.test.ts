@@ -246,6 +246,13 @@ describe("GET /usage", () => {
     expect(users).toEqual(expect.arrayContaining([alice, bob]));
   });
 
+  it("needs a bearer token, like every route of the API", async () => {
+    for (const path of ["/usage", "/budget", "/admin/budgets/someone"]) {
+      const response = await get(path, {});
+      expect(response.statusCode, path).toBe(401);
+    }
+  });
+
   it("refuses windows and groupings it cannot answer", async () => {
     const headers = await authHeaders(alice);
     for (const query of [
