@@ -8,6 +8,7 @@ import type { RuntimeConfig } from "../config/runtime-config.js";
 import type { RuntimeConfigLoader } from "../config/runtime-config-loader.js";
 import type { CrewDependencies, CrewRunState } from "./crew-context.js";
 import { buildCrew, type Crew } from "./crew-factory.js";
+import { annotateWorkflowSpan, inStageSpan } from "./crew-spans.js";
 import { crewVariables } from "./crew-variables.js";
 import { settleDecidedCalls } from "./settle-decided-calls.js";
 import { runStage } from "./stage-runner.js";
@@ -54,6 +55,7 @@ export class CrewRuntime implements CrewRunner {
         message: `workflow "${cursor.workflow}" is not configured any more`,
       });
     }
+    annotateWorkflowSpan(cursor.workflow);
     const state: CrewRunState = {
       input,
       config,
@@ -70,12 +72,14 @@ export class CrewRuntime implements CrewRunner {
         throw new InputMissingError({ inputs: stage.missingVariables });
       }
       input.emit({ type: "stage-start", stage: stage.name });
-      if (index === cursor.stage_index) await settleDecidedCalls(state, this.dependencies);
-      const result = await runStage({
-        state,
-        stage,
-        nextStage: crew.stages[index + 1]?.name ?? null,
-        dependencies: this.dependencies,
+      const result = await inStageSpan(stage, async () => {
+        if (index === cursor.stage_index) await settleDecidedCalls(state, this.dependencies);
+        return runStage({
+          state,
+          stage,
+          nextStage: crew.stages[index + 1]?.name ?? null,
+          dependencies: this.dependencies,
+        });
       });
       input.emit({ type: "stage-end", stage: stage.name });
       if (result.type === "paused") return { type: "paused", snapshot: state.snapshot };
