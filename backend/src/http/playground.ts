@@ -37,9 +37,10 @@ export async function registerPlayground(
     root: distDir,
     prefix: "/playground/",
     decorateReply: false,
+    cacheControl: false,
     // Hashed asset names never change; the page itself must always be fresh.
     setHeaders: (response, path) => {
-      response.header(
+      response.setHeader(
         "cache-control",
         path.endsWith(".html") ? "no-cache" : "public, max-age=31536000, immutable",
       );
