@@ -56,6 +56,8 @@ export function reattachmentOf(saved: SavedRun): Reattachment {
 export class RunTracker implements AgentSubscriber {
   private saved: SavedRun;
   private previousId: string | undefined;
+  /** The run's stream answered (a refused request never does). */
+  started = false;
 
   constructor(
     start: Pick<SavedRun, "threadId" | "runId" | "workflow">,
@@ -76,6 +78,7 @@ export class RunTracker implements AgentSubscriber {
   onEvent: AgentSubscriber["onEvent"] = ({ event, messages }) => {
     const id = positionOf(event);
     if (id === undefined) return;
+    this.started = true;
     if (this.previousId !== undefined) {
       this.saved = { ...this.saved, messages: messages as Message[], lastEventId: this.previousId };
       localStorage.setItem(KEY, JSON.stringify(this.saved));

@@ -123,7 +123,13 @@ export function useThread(token: string, defaultWorkflow: string) {
         update({ error: errorOf(error) });
       } finally {
         update({ running: false, interrupts: [...agent.pendingInterrupts] });
-        await refreshRun(runId);
+        // A refused request (4xx before any event) never became a run.
+        if (tracker.started) await refreshRun(runId);
+        else
+          setState((current) => ({
+            ...current,
+            runs: current.runs.filter((r) => r.runId !== runId),
+          }));
       }
     },
     [refreshRun, state.workflow, update, updateRun],
