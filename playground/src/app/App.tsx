@@ -2,6 +2,7 @@ import type { Interrupt, ResumeEntry, Tool } from "@ag-ui/client";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { AgentApi, type Catalog, type SessionSummary } from "../api/agent-api";
 import type { ApprovalDecision } from "../components/ApprovalCard";
+import { Composer } from "../components/Composer";
 import { Conversation } from "../components/Conversation";
 import { DEFAULT_FRONTEND_TOOLS, FrontendToolsEditor } from "../components/FrontendToolsEditor";
 import { RunsPanel } from "../components/RunsPanel";
@@ -175,31 +176,14 @@ function Playground({
               Send tool result{awaitingPage.length > 1 ? "s" : ""}
             </button>
           )}
-          <div className="composer">
-            <textarea
-              aria-label="message"
-              placeholder={waiting ? "Answer the tool call above first" : "Message the agent"}
-              value={draft}
-              disabled={state.running || waiting}
-              onChange={(event) => setDraft(event.target.value)}
-              onKeyDown={(event) => {
-                if (event.key === "Enter" && !event.shiftKey) {
-                  event.preventDefault();
-                  send();
-                }
-              }}
-              rows={2}
-            />
-            {state.running ? (
-              <button type="button" onClick={() => void thread.cancel()}>
-                Stop
-              </button>
-            ) : (
-              <button type="button" className="primary" onClick={send} disabled={waiting}>
-                Send
-              </button>
-            )}
-          </div>
+          <Composer
+            draft={draft}
+            onDraft={setDraft}
+            onSend={send}
+            onStop={() => void thread.cancel()}
+            running={state.running}
+            waiting={waiting}
+          />
           <FrontendToolsEditor tools={frontendTools} onChange={setFrontendTools} />
         </main>
         <RunsPanel runs={state.runs} onLoadSteps={(runId) => void thread.loadSteps(runId)} />

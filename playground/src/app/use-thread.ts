@@ -1,42 +1,9 @@
-import type { Interrupt, Message, ResumeEntry, Tool } from "@ag-ui/client";
+import type { Message, ResumeEntry, Tool } from "@ag-ui/client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { PlaygroundAgent } from "../agent/playground-agent";
 import { clearSavedRun, loadSavedRun, RunTracker, reattachmentOf } from "../agent/run-tracker";
-import { ApiError } from "../agent/sse-events";
-import { AgentApi, API_BASE, eventsUrl, interruptsOf, type RunInfo } from "../api/agent-api";
-
-/** One run as the runs panel shows it. */
-export interface RunView {
-  runId: string;
-  steps: string[];
-  info?: RunInfo;
-  live: boolean;
-}
-
-export interface ShownError {
-  code: string;
-  message: string;
-}
-
-export interface ThreadState {
-  threadId: string;
-  workflow: string;
-  messages: Message[];
-  interrupts: Interrupt[];
-  running: boolean;
-  runs: RunView[];
-  error: ShownError | undefined;
-}
-
-function newThreadId(): string {
-  return `thread-${crypto.randomUUID()}`;
-}
-
-function errorOf(error: unknown): ShownError {
-  if (error instanceof ApiError) return { code: error.code, message: error.message };
-  const text = error instanceof Error ? error.message : String(error);
-  return { code: "CLIENT_ERROR", message: text };
-}
+import { AgentApi, API_BASE, eventsUrl, interruptsOf } from "../api/agent-api";
+import { emptyThread, errorOf, type RunView, type ThreadState } from "./thread-state";
 
 /**
  * The open thread: an `@ag-ui/client` agent (PlaygroundAgent) for it, its messages, open
@@ -46,15 +13,7 @@ function errorOf(error: unknown): ShownError {
 export function useThread(token: string, defaultWorkflow: string) {
   const api = useRef(new AgentApi(token));
   const agentRef = useRef<PlaygroundAgent | undefined>(undefined);
-  const [state, setState] = useState<ThreadState>({
-    threadId: newThreadId(),
-    workflow: defaultWorkflow,
-    messages: [],
-    interrupts: [],
-    running: false,
-    runs: [],
-    error: undefined,
-  });
+  const [state, setState] = useState<ThreadState>(() => emptyThread(defaultWorkflow));
 
   const update = useCallback((patch: Partial<ThreadState>) => {
     setState((current) => ({ ...current, ...patch }));
@@ -180,17 +139,9 @@ export function useThread(token: string, defaultWorkflow: string) {
   const startNew = useCallback(
     (workflow: string) => {
       clearSavedRun();
-      const threadId = newThreadId();
-      makeAgent(threadId, []);
-      setState({
-        threadId,
-        workflow,
-        messages: [],
-        interrupts: [],
-        running: false,
-        runs: [],
-        error: undefined,
-      });
+      const thread = emptyThread(workflow);
+      makeAgent(thread.threadId, []);
+      setState(thread);
     },
     [makeAgent],
   );

@@ -1,4 +1,4 @@
-import type { RunView } from "../app/use-thread";
+import type { RunView } from "../app/thread-state";
 
 function tokens(run: RunView): string {
   const usage = run.info?.usage;
