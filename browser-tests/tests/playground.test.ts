@@ -118,6 +118,27 @@ describe("the playground", () => {
     await page.close();
   });
 
+  // The server checks edited arguments against the tool's JSON schema (TOOL_ARGS_INVALID) once
+  // the tools branch is on main; until then the demo handler runs with them.
+  it.fails("[needs TOOL_ARGS_INVALID] approval: an edit the tool's schema refuses shows the server's error and runs nothing", async () => {
+    const { page } = await openPlayground();
+    const { tag, text } = conversation();
+    env.conversations.script(tag, { toolCalls: [transferCall(tag)] }, { text: "Done." });
+
+    await say(page, text("Send 25 EUR to my landlord"));
+    const approval = page.getByTestId("approval");
+    await approval.getByRole("button", { name: "Edit arguments" }).click();
+    await approval
+      .getByLabel("edited arguments")
+      .fill(JSON.stringify({ ...TRANSFER, currency: "euros" }));
+    await approval.getByRole("button", { name: "Approve with edits" }).click();
+    const error = page.getByTestId("error");
+    await error.waitFor({ timeout: 10_000 });
+    expect(await error.innerText()).toContain("TOOL_ARGS_INVALID");
+    expect(await stored.executions(tag, "srv.transfer_funds")).toEqual([]);
+    await page.close();
+  }, 30_000);
+
   it("approval: reject with a reason; the call never runs", async () => {
     const { page, problems } = await openPlayground();
     const { tag, text } = conversation();
