@@ -7,6 +7,7 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { Registry } from "prom-client";
+import { registerApiTracing } from "./core/observability/tracing-fastify.js";
 import { registerApiDocs } from "./http/api-docs.js";
 import { type CorsOptions, registerCors } from "./http/cors.js";
 import { registerPlayground } from "./http/playground.js";
@@ -26,6 +27,8 @@ export interface ApiServerOptions {
   cors?: CorsOptions;
   /** Serve the playground page from this build directory (not served when absent). */
   playground?: { distDir: string };
+  /** Trace API requests (OpenTelemetry); off: no hook is installed. */
+  tracing?: boolean;
 }
 
 /**
@@ -45,6 +48,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  if (options.tracing) registerApiTracing(app);
   // First: its hooks must answer preflights and add headers before any route's own hooks.
   if (options.cors) await registerCors(app, options.cors);
   await app.register(swagger, {
