@@ -26,7 +26,7 @@ export async function registerCors(app: FastifyInstance, options: CorsOptions): 
       callback(null, accept ? origin : false);
     },
     credentials: options.credentials,
-    methods: ["GET", "HEAD", "POST", "DELETE", "OPTIONS"],
+    methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
     allowedHeaders: [...options.allowedHeaders],
     exposedHeaders: [...options.exposedHeaders],
     maxAge: options.maxAgeSeconds,
