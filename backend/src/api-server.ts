@@ -6,37 +6,48 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import type { Registry } from "prom-client";
 import type { AuthOptions } from "./v1/agent/dependencies.js";
 import type { AgentApiServices } from "./v1/agent/service.js";
+import { type HttpTimeouts, hardenedServerOptions, useErrorShape } from "./v1/http-hardening.js";
+import { useJsonBodies } from "./v1/json-body-parser.js";
+import { type MetricsSource, metricsRoute } from "./v1/metrics-route.js";
 import { v1Router } from "./v1/router.js";
 
 export interface ApiServerOptions {
   services: AgentApiServices;
   auth: AuthOptions;
-  bodyLimitBytes: number;
+  http: HttpTimeouts & {
+    bodyLimitBytes: number;
+    /** Deepest nesting a JSON body may have. */
+    maxJsonDepth: number;
+  };
   logger: FastifyBaseLogger;
-  metrics: Registry;
+  metrics: {
+    source: MetricsSource;
+    /** Serve /metrics on the api port (else it has its own listener, or none). */
+    onApiPort: boolean;
+    token?: string;
+  };
   /** Readiness probe: resolves when Postgres and Redis answer, throws otherwise. */
   checkReadiness: () => Promise<Record<string, "ok">>;
 }
 
 /**
  * The api process's HTTP app (built, not listening: `main.ts` listens, tests `inject`).
- * Routes: /api/v1/agent/*, /healthz, /readyz, /metrics, /docs.
+ * Routes: /api/v1/agent/*, /healthz, /readyz, /metrics (when served here), /docs.
  */
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    ...hardenedServerOptions(options.http),
     loggerInstance: options.logger,
-    bodyLimit: options.bodyLimitBytes,
+    bodyLimit: options.http.bodyLimitBytes,
     // Per-request log lines cost more than the hot path itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    forceCloseConnections: true,
-    // Long-lived SSE responses must not be cut by the default timeouts.
-    requestTimeout: 0,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  useErrorShape(app);
+  useJsonBodies(app, { maxDepth: options.http.maxJsonDepth });
   await app.register(swagger, {
     openapi: {
       info: { title: "agent-runtime", version: "1.0.0", description: "AG-UI agent backend" },
@@ -48,11 +59,6 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     transform: jsonSchemaTransform,
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({ error: { code: "NOT_FOUND", message: `No route ${request.method} ${request.url}` } }),
-  );
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
     try {
@@ -64,9 +70,12 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
       });
     }
   });
-  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) =>
-    reply.header("content-type", options.metrics.contentType).send(await options.metrics.metrics()),
-  );
+  if (options.metrics.onApiPort) {
+    await app.register(metricsRoute, {
+      source: options.metrics.source,
+      token: options.metrics.token,
+    });
+  }
   app.get("/docs", { schema: { hide: true } }, async () => app.swagger());
   app.get("/docs/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 

@@ -38,6 +38,7 @@ import type { Settings } from "./core/config/settings.js";
 import { PrometheusMetrics } from "./core/observability/prometheus-metrics.js";
 import { runs } from "./models/index.js";
 import type { AgentApiServices } from "./v1/agent/service.js";
+import type { HttpTimeouts } from "./v1/http-hardening.js";
 
 /**
  * The one place where adapters are built and wired to the use cases. Each process opens the
@@ -150,7 +151,7 @@ export class CompositionRoot {
 
   /** Everything `buildApiServer` needs, from the settings (used by main and the tests). */
   apiServerOptions(): ApiServerOptions {
-    const { auth, http } = this.settings;
+    const { auth, http, metrics } = this.settings;
     return {
       services: this.apiServices(),
       auth: {
@@ -160,11 +161,36 @@ export class CompositionRoot {
         ...(auth.audience ? { audience: auth.audience } : {}),
         disabled: auth.disabled,
         devUserId: auth.dev_user_id,
+        policy: {
+          requireExpiry: auth.require_exp,
+          maxLifetimeSeconds: auth.max_token_lifetime_seconds,
+          clockSkewSeconds: auth.clock_skew_seconds,
+        },
       },
-      bodyLimitBytes: http.body_limit_bytes,
+      http: {
+        ...this.httpTimeouts(),
+        bodyLimitBytes: http.body_limit_bytes,
+        maxJsonDepth: http.max_json_depth,
+      },
       logger: this.logger,
-      metrics: this.metrics.registry,
+      metrics: {
+        source: this.metrics.registry,
+        // The api port is public: /metrics is served there only behind its token (or when
+        // auth is off altogether, in development), unless it has a listener of its own.
+        onApiPort: metrics.api_port === 0 && (metrics.token !== undefined || auth.disabled),
+        ...(metrics.token ? { token: metrics.token } : {}),
+      },
       checkReadiness: () => this.checkReadiness(),
+    };
+  }
+
+  /** Request, header and keep-alive timeouts every listener of this process uses. */
+  httpTimeouts(): HttpTimeouts {
+    const { http } = this.settings;
+    return {
+      requestTimeoutMs: http.request_timeout_ms,
+      headersTimeoutMs: http.headers_timeout_ms,
+      keepAliveTimeoutMs: http.keep_alive_timeout_ms,
     };
   }
 

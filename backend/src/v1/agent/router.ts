@@ -2,6 +2,8 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RunAcceptance } from "../../core/agent/application/run-request.js";
+import { RequestError } from "../../core/agent/domain/errors.js";
+import { fieldDetails } from "../error-response.js";
 import { type AuthOptions, createAuthenticator } from "./dependencies.js";
 import {
   CancelAcceptedSchema,
@@ -28,7 +30,7 @@ import {
   sessionJson,
   toRunRequest,
 } from "./service.js";
-import { streamRunEvents, wantsEventStream } from "./sse.js";
+import { acceptsEventStream, streamRunEvents, wantsEventStream } from "./sse.js";
 
 /**
  * 202 for an accepted run: its events as SSE (RUN_STARTED at once, then the stream) when the
@@ -77,7 +79,14 @@ export interface AgentRouterOptions {
   auth: AuthOptions;
 }
 
-const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+const errors = {
+  400: ErrorSchema,
+  401: ErrorSchema,
+  404: ErrorSchema,
+  409: ErrorSchema,
+  413: ErrorSchema,
+  415: ErrorSchema,
+};
 
 /**
  * /api/v1/agent: HTTP only. Each route authenticates, validates, calls one application
@@ -142,6 +151,15 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
       },
     },
     async (request, reply) => {
+      if (!acceptsEventStream(request)) {
+        throw new RequestError({
+          code: "NOT_ACCEPTABLE",
+          message: "This route answers only text/event-stream",
+          details: fieldDetails([
+            { field: "headers.accept", message: "must accept text/event-stream" },
+          ]),
+        });
+      }
       const after = request.headers["last-event-id"] ?? request.query.after;
       // Ownership first: a stranger's run is a plain 404, before any stream opens.
       await services.conversations.run({ runId: request.params.runId, userId: request.userId });

@@ -1,21 +1,61 @@
 import { z } from "zod";
+import { isPlainText } from "../storable-text.js";
 
 /*
  * Request and response shapes of /api/v1/agent, in zod: they validate requests (4xx naming
  * the field) and produce the OpenAPI document at /docs.
  */
 
-const id = z.string().min(1).max(200);
+/**
+ * Thread, run, message, tool-call and interrupt ids: 1–200 characters, none of them a control
+ * character or an unpaired surrogate (Postgres cannot store NUL or unpaired surrogates; the
+ * others break logs and headers). `:` and all-digit ids are fine: storage keys never use a
+ * client's id directly.
+ */
+const id = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine(isPlainText, { message: "must not contain control characters or unpaired surrogates" });
+/** Tool, workflow and other names. */
+const name = id;
 const jsonObject = z.record(z.string(), z.unknown());
-/** An event-stream position (SSE `id:`): `<entry id>` or `<entry id>:<index>`. */
-const EVENT_POSITION = /^\d+-\d+(:\d+)?$/;
+
+/** Largest value a query number may have: `seq` and counts are Postgres `integer`s. */
+const MAX_INT32 = 2_147_483_647;
+/** A non-negative integer written in plain digits (no sign, exponent, hex or blank). */
+const queryInteger = ({ min, max, fallback }: { min: number; max: number; fallback: number }) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/, { message: "must be a whole number written in digits" })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+/**
+ * An event-stream position (SSE `id:`): `<ms>-<seq>` or `<ms>-<seq>:<index>`, each part as
+ * Redis Stream ids allow (64-bit unsigned), the index an int32.
+ */
+const EVENT_POSITION = /^(\d{1,20})-(\d{1,20})(?::\d{1,9})?$/;
+const MAX_UINT64 = 18_446_744_073_709_551_615n;
+const eventPosition = z
+  .string()
+  .regex(EVENT_POSITION, { message: "must be an event id seen on the stream (e.g. 0-1:0)" })
+  .refine(
+    (value) => {
+      const [, milliseconds, sequence] = EVENT_POSITION.exec(value) ?? [];
+      return BigInt(milliseconds ?? "0") <= MAX_UINT64 && BigInt(sequence ?? "0") <= MAX_UINT64;
+    },
+    { message: "is beyond the range of stream ids" },
+  );
 
 const ContentPartSchema = z.looseObject({ type: z.string() });
 
 const ToolCallSchema = z.looseObject({
   id,
   type: z.literal("function"),
-  function: z.looseObject({ name: z.string().min(1), arguments: z.string() }),
+  function: z.looseObject({ name, arguments: z.string() }),
 });
 
 /** AG-UI messages (1.0). Roles this backend does not store are accepted and ignored. */
@@ -46,7 +86,7 @@ export const AgUiMessageSchema = z.discriminatedUnion("role", [
 export type AgUiMessage = z.infer<typeof AgUiMessageSchema>;
 
 export const ClientToolSchema = z.looseObject({
-  name: z.string().min(1).max(200),
+  name,
   description: z.string().default(""),
   parameters: jsonObject.optional(),
 });
@@ -65,9 +105,9 @@ export const RunAgentInputSchema = z.looseObject({
   tools: z.array(ClientToolSchema).default([]),
   context: z.array(z.looseObject({ description: z.string(), value: z.string() })).default([]),
   state: z.unknown().optional(),
-  forwardedProps: z.looseObject({ agent: z.string().min(1).optional() }).optional(),
+  forwardedProps: z.looseObject({ agent: name.optional() }).optional(),
   parentRunId: id.optional(),
-  protocolVersion: z.string().optional(),
+  protocolVersion: z.string().max(50).optional(),
   resume: z.array(ResumeEntrySchema).optional(),
 });
 export type RunAgentInputBody = z.infer<typeof RunAgentInputSchema>;
@@ -93,21 +133,19 @@ export type ResumeBody = z.infer<typeof ResumeBodySchema>;
 
 export const RunParamsSchema = z.object({ runId: id });
 export const SessionParamsSchema = z.object({ sessionId: id });
-export const EventsQuerySchema = z.object({
-  after: z.string().regex(EVENT_POSITION).optional(),
-});
+export const EventsQuerySchema = z.object({ after: eventPosition.optional() });
 export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: queryInteger({ min: 1, max: 200, fallback: 50 }),
+  offset: queryInteger({ min: 0, max: MAX_INT32, fallback: 0 }),
 });
 export const MessagesQuerySchema = z.object({
-  after_seq: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after_seq: queryInteger({ min: 0, max: MAX_INT32, fallback: 0 }),
+  limit: queryInteger({ min: 1, max: 500, fallback: 100 }),
 });
 
 export const IdempotencyHeadersSchema = z.looseObject({
-  "idempotency-key": z.string().min(1).max(200).optional(),
-  "last-event-id": z.string().regex(EVENT_POSITION).optional(),
+  "idempotency-key": id.optional(),
+  "last-event-id": eventPosition.optional(),
 });
 
 const UsageSchema = z.object({

@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import Negotiator from "negotiator";
 import type { StoredRunEvent } from "../../core/agent/application/ports/run-event-stream.js";
 
 /**
@@ -64,6 +65,21 @@ function frame(event: StoredRunEvent): string {
   return `id: ${event.id}\ndata: ${event.data}\n\n`;
 }
 
+const EVENT_STREAM = "text/event-stream";
+
+/**
+ * Whether a route that can answer JSON or SSE should stream: only when the Accept header names
+ * `text/event-stream` with q > 0 and ranks it at least as high as JSON. A wildcard (`*\/*`)
+ * gets JSON, and `text/event-stream;q=0` never gets a stream.
+ */
 export function wantsEventStream(request: FastifyRequest): boolean {
-  return (request.headers.accept ?? "").includes("text/event-stream");
+  const negotiator = new Negotiator(request.raw);
+  // On a tie the first of the offered types wins: an explicit stream request beats JSON.
+  if (negotiator.mediaType([EVENT_STREAM, "application/json"]) !== EVENT_STREAM) return false;
+  return negotiator.mediaTypes().some((type) => type.toLowerCase() === EVENT_STREAM);
+}
+
+/** Whether a client accepts an event stream at all (no Accept header: it does). */
+export function acceptsEventStream(request: FastifyRequest): boolean {
+  return new Negotiator(request.raw).mediaType([EVENT_STREAM]) === EVENT_STREAM;
 }
