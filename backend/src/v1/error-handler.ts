@@ -50,7 +50,10 @@ const MAX_ISSUES = 20;
 /** Schema failures: every issue named by its field (`body.messages.0.role`, `params.runId`). */
 function validationResponse(error: ZodValidationError): ErrorResponse {
   const issues: FieldIssue[] = error.validation.slice(0, MAX_ISSUES).map((issue) => ({
-    field: `${error.validationContext ?? "body"}${issue.instancePath.replaceAll("/", ".")}`,
+    field: [
+      error.validationContext ?? "body",
+      ...issue.instancePath.split("/").filter(Boolean),
+    ].join("."),
     message: issue.message ?? "is invalid",
   }));
   return requestError({

@@ -37,7 +37,7 @@ export function hardenedServerOptions(timeouts: HttpTimeouts) {
         Math.min(1000, Math.floor(timeouts.headersTimeoutMs / 2)),
       ),
     },
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     clientErrorHandler: answerClientError,
     frameworkErrors: renderError,
     forceCloseConnections: true,
