@@ -2,8 +2,6 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RunAcceptance } from "../../core/agent/application/run-request.js";
-import { RequestError } from "../../core/agent/domain/errors.js";
-import { fieldDetails } from "../error-response.js";
 import { type AuthOptions, createAuthenticator } from "./dependencies.js";
 import {
   CancelAcceptedSchema,
@@ -30,7 +28,7 @@ import {
   sessionJson,
   toRunRequest,
 } from "./service.js";
-import { acceptsEventStream, streamRunEvents, wantsEventStream } from "./sse.js";
+import { assertAcceptsEventStream, streamRunEvents, wantsEventStream } from "./sse.js";
 
 /**
  * 202 for an accepted run: its events as SSE (RUN_STARTED at once, then the stream) when the
@@ -151,15 +149,7 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
       },
     },
     async (request, reply) => {
-      if (!acceptsEventStream(request)) {
-        throw new RequestError({
-          code: "NOT_ACCEPTABLE",
-          message: "This route answers only text/event-stream",
-          details: fieldDetails([
-            { field: "headers.accept", message: "must accept text/event-stream" },
-          ]),
-        });
-      }
+      assertAcceptsEventStream(request);
       const after = request.headers["last-event-id"] ?? request.query.after;
       // Ownership first: a stranger's run is a plain 404, before any stream opens.
       await services.conversations.run({ runId: request.params.runId, userId: request.userId });

@@ -2,6 +2,8 @@ import { once } from "node:events";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import Negotiator from "negotiator";
 import type { StoredRunEvent } from "../../core/agent/application/ports/run-event-stream.js";
+import { RequestError } from "../../core/agent/domain/errors.js";
+import { fieldDetails } from "../error-response.js";
 
 /**
  * Writes a run's events as SSE (LF framing, `id:` = stream entry id, `: ping` heartbeats)
@@ -79,7 +81,13 @@ export function wantsEventStream(request: FastifyRequest): boolean {
   return negotiator.mediaTypes().some((type) => type.toLowerCase() === EVENT_STREAM);
 }
 
-/** Whether a client accepts an event stream at all (no Accept header: it does). */
-export function acceptsEventStream(request: FastifyRequest): boolean {
-  return new Negotiator(request.raw).mediaType([EVENT_STREAM]) === EVENT_STREAM;
+/** For routes that only stream: 406 unless the client accepts an event stream (no Accept: it does). */
+export function assertAcceptsEventStream(request: FastifyRequest): void {
+  if (new Negotiator(request.raw).mediaType([EVENT_STREAM]) === EVENT_STREAM) return;
+  const message = "must accept text/event-stream";
+  throw new RequestError({
+    code: "NOT_ACCEPTABLE",
+    message: `This route answers only text/event-stream: headers.accept ${message}`,
+    details: fieldDetails([{ field: "headers.accept", message }]),
+  });
 }
