@@ -256,6 +256,13 @@ export const bodyText = (tree: fc.Arbitrary<JsonTree>, deepMember: string) =>
     },
     { weight: 1, arbitrary: anyJson.map(jsonText) },
     { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
+    {
+      // Around the 1 MiB body limit: just under it is accepted, just over it is 413.
+      weight: 1,
+      arbitrary: fc
+        .tuple(tree, fc.integer({ min: 1_047_000, max: 1_050_000 }))
+        .map(([body, size]) => jsonText(body).replace(/}$/, `,"padding":"${"p".repeat(size)}"}`)),
+    },
   );
 
 /**
