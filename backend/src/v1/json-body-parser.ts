@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { RequestError } from "../core/agent/domain/errors.js";
 import { fieldDetails } from "./error-response.js";
 import { findJsonBodyProblem, type JsonBodyProblem } from "./json-body-inspection.js";
+import { printable } from "./storable-text.js";
 
 type Done = (error: Error | null, body?: unknown) => void;
 
@@ -43,7 +44,8 @@ function parseFailure(text: string, maxDepth: number): JsonBodyProblem {
   } catch (error) {
     return {
       field: "body",
-      message: `is not valid JSON (${(error as Error).message.slice(0, 200)})`,
+      // V8 quotes a piece of the input: keep it short and printable.
+      message: `is not valid JSON (${printable((error as Error).message.slice(0, 200))})`,
     };
   }
   return (
