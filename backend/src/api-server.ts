@@ -20,6 +20,8 @@ export interface ApiServerOptions {
     bodyLimitBytes: number;
     /** Deepest nesting a JSON body may have. */
     maxJsonDepth: number;
+    /** How long an SSE write may wait for a client that reads nothing. */
+    streamStallTimeoutMs: number;
   };
   logger: FastifyBaseLogger;
   metrics: {
@@ -83,6 +85,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     prefix: "/api/v1",
     services: options.services,
     auth: options.auth,
+    streamStallTimeoutMs: options.http.streamStallTimeoutMs,
   });
   return app;
 }

@@ -171,6 +171,7 @@ export class CompositionRoot {
         ...this.httpTimeouts(),
         bodyLimitBytes: http.body_limit_bytes,
         maxJsonDepth: http.max_json_depth,
+        streamStallTimeoutMs: http.stream_stall_timeout_ms,
       },
       logger: this.logger,
       metrics: {

@@ -82,6 +82,11 @@ export const SettingsSchema = z.object({
        * timeout of a load balancer in front (60 s on most). @defaultValue 72000
        */
       keep_alive_timeout_ms: positiveInt.default(72_000),
+      /**
+       * An SSE client that reads nothing while the server has events to send for this long is
+       * disconnected (it resumes with Last-Event-ID). @defaultValue 60000
+       */
+      stream_stall_timeout_ms: positiveInt.default(60_000),
     })
     .refine((http) => http.headers_timeout_ms <= http.request_timeout_ms, {
       message: "must not be longer than SOCIAL_HTTP__REQUEST_TIMEOUT_MS",

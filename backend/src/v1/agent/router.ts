@@ -39,17 +39,20 @@ async function answerAccepted({
   reply,
   accepted,
   services,
+  stallTimeoutMs,
 }: {
   request: FastifyRequest;
   reply: FastifyReply;
   accepted: RunAcceptance;
   services: AgentApiServices;
+  stallTimeoutMs: number;
 }) {
   if (wantsEventStream(request)) {
     return streamRunEvents({
       request,
       reply,
       status: 202,
+      stallTimeoutMs,
       ...(accepted.startEvent ? { first: accepted.startEvent } : {}),
       ready: accepted.dispatched,
       open: ({ signal, onIdle }) =>
@@ -75,6 +78,8 @@ async function answerAccepted({
 export interface AgentRouterOptions {
   services: AgentApiServices;
   auth: AuthOptions;
+  /** How long an SSE write may wait for a client that reads nothing before it is let go. */
+  streamStallTimeoutMs: number;
 }
 
 const errors = {
@@ -92,7 +97,7 @@ const errors = {
  */
 export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
   app,
-  { services, auth },
+  { services, auth, streamStallTimeoutMs },
 ) => {
   const authenticate = createAuthenticator(auth);
   app.decorateRequest("userId", "");
@@ -119,7 +124,13 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
         request: toRunRequest(request.body),
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
-      return answerAccepted({ request, reply, accepted, services });
+      return answerAccepted({
+        request,
+        reply,
+        accepted,
+        services,
+        stallTimeoutMs: streamStallTimeoutMs,
+      });
     },
   );
 
@@ -157,6 +168,7 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
         request,
         reply,
         status: 200,
+        stallTimeoutMs: streamStallTimeoutMs,
         open: ({ signal, onIdle }) =>
           services.conversations.follow({
             runId: request.params.runId,
@@ -193,7 +205,13 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
         },
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
-      return answerAccepted({ request, reply, accepted, services });
+      return answerAccepted({
+        request,
+        reply,
+        accepted,
+        services,
+        stallTimeoutMs: streamStallTimeoutMs,
+      });
     },
   );
 

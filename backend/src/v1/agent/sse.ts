@@ -8,11 +8,14 @@ import { fieldDetails } from "../error-response.js";
 /**
  * Writes a run's events as SSE (LF framing, `id:` = stream entry id, `: ping` heartbeats)
  * until the terminal event, or until the client goes away; a disconnect never stops the run.
+ * A client that stops reading is let go once a write has waited `stallTimeoutMs` (it can come
+ * back with `Last-Event-ID`): a stalled reader never holds a socket and a follower for good.
  */
 export async function streamRunEvents({
   request,
   reply,
   status,
+  stallTimeoutMs,
   first,
   ready,
   open,
@@ -20,6 +23,7 @@ export async function streamRunEvents({
   request: FastifyRequest;
   reply: FastifyReply;
   status: number;
+  stallTimeoutMs: number;
   /** An event to send at once, before the stream is read (a new run's RUN_STARTED). */
   first?: StoredRunEvent;
   /** Reading the stream waits for this; if it rejects, the response ends. */
@@ -38,12 +42,14 @@ export async function streamRunEvents({
   });
   response.flushHeaders();
   const write = async (chunk: string) => {
-    if (!response.write(chunk) && !disconnected.signal.aborted) {
-      // `once` removes its listeners however it settles. It rejects on a disconnect (AbortError)
-      // or a socket error, which closes the response too: either way there is nothing to wait
-      // for, and the heartbeat's `void write()` must never reject.
-      await once(response, "drain", { signal: disconnected.signal }).catch(() => {});
-    }
+    if (response.write(chunk) || disconnected.signal.aborted) return;
+    const stalled = AbortSignal.timeout(stallTimeoutMs);
+    // `once` removes its listeners however it settles. It rejects on a disconnect, a stall
+    // (AbortError) or a socket error; the heartbeat's `void write()` must never reject.
+    await once(response, "drain", {
+      signal: AbortSignal.any([disconnected.signal, stalled]),
+    }).catch(() => {});
+    if (stalled.aborted && !disconnected.signal.aborted) response.destroy();
   };
   try {
     if (first) await write(frame(first));
