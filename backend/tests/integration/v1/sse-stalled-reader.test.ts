@@ -34,6 +34,7 @@ beforeAll(async () => {
               {
                 id: `${index}-0:0`,
                 data: JSON.stringify({ type: "CUSTOM", value: "v".repeat(65_536) }),
+                terminal: false,
               },
             ];
             await sleep(5);
