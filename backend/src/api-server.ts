@@ -6,6 +6,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import { registerApiTracing } from "./core/observability/tracing-fastify.js";
 import type { AuthOptions } from "./v1/agent/dependencies.js";
 import type { AgentApiServices } from "./v1/agent/service.js";
 import { type HttpTimeouts, hardenedServerOptions, useErrorShape } from "./v1/http-hardening.js";
@@ -32,6 +33,8 @@ export interface ApiServerOptions {
   };
   /** Readiness probe: resolves when Postgres and Redis answer, throws otherwise. */
   checkReadiness: () => Promise<Record<string, "ok">>;
+  /** Trace API requests (OpenTelemetry); off: no hook is installed. */
+  tracing?: boolean;
 }
 
 /**
@@ -50,6 +53,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   app.setSerializerCompiler(serializerCompiler);
   useErrorShape(app);
   useJsonBodies(app, { maxDepth: options.http.maxJsonDepth });
+  if (options.tracing) registerApiTracing(app);
   await app.register(swagger, {
     openapi: {
       info: { title: "agent-runtime", version: "1.0.0", description: "AG-UI agent backend" },

@@ -11,16 +11,28 @@ export interface AuthOptions {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
-  /** Development only: every request is `devUserId`. */
+  /** Development only: every request is `devUserId` (never an admin). */
   disabled: boolean;
   devUserId: string;
   policy: TokenPolicy;
+  /** The claim that grants the admin scope, and the value it must contain. */
+  adminClaim?: string;
+  adminValue?: string;
+}
+
+/** Who a verified token speaks for. */
+export interface Principal {
+  userId: string;
+  /** The token's `adminClaim` contains `adminValue` (budget overrides, everyone's usage). */
+  admin: boolean;
 }
 
 declare module "fastify" {
   interface FastifyRequest {
     /** The caller (`sub` of the bearer token); set by the auth hook of /api/v1/agent. */
     userId: string;
+    /** The caller holds the admin scope; set by the same hook. */
+    isAdmin: boolean;
   }
 }
 
@@ -28,12 +40,13 @@ const unauthorized = (message: string) => new RequestError({ code: "UNAUTHORIZED
 
 /**
  * Verifies `Authorization: Bearer <JWT>` (HS256 with a shared secret, or any algorithm the
- * JWKS endpoint publishes), applies the token policy and returns the user id (`sub`).
+ * JWKS endpoint publishes), applies the token policy and returns the user id (`sub`) and
+ * whether the token holds the admin scope.
  */
 export function createAuthenticator(
   options: AuthOptions,
-): (request: FastifyRequest) => Promise<string> {
-  if (options.disabled) return async () => options.devUserId;
+): (request: FastifyRequest) => Promise<Principal> {
+  if (options.disabled) return async () => ({ userId: options.devUserId, admin: false });
   // Imported once: building the key per request costs more than the HMAC itself.
   const secret = options.jwtSecret
     ? createSecretKey(Buffer.from(options.jwtSecret, "utf8"))
@@ -53,7 +66,7 @@ export function createAuthenticator(
     clockTolerance: policy.clockSkewSeconds,
     ...(policy.requireExpiry ? { requiredClaims: ["exp"] } : {}),
   };
-  const verified = new VerifiedTokenCache();
+  const verified = new VerifiedTokenCache<Principal>();
   return async (request) => {
     const header = request.headers.authorization;
     const token = bearerTokenOf(header);
@@ -79,9 +92,13 @@ export function createAuthenticator(
     if (typeof payload.sub !== "string" || payload.sub.length === 0) {
       throw unauthorized("Token has no subject");
     }
+    const principal = {
+      userId: payload.sub,
+      admin: grantsAdmin(payload[options.adminClaim ?? "scope"], options.adminValue),
+    };
     // Only reached after every check passed: a refused token is never cached.
-    verified.set(token, payload.sub, payload.exp);
-    return payload.sub;
+    verified.set(token, principal, payload.exp);
+    return principal;
   };
 }
 
@@ -95,4 +112,11 @@ function verificationFailure(error: unknown): string {
     if (claim === "iss" || claim === "aud") return `Token ${claim} is not accepted`;
   }
   return "Invalid token";
+}
+
+/** A scope claim holds the value: space-separated text (OAuth 2 `scope`) or a list of strings. */
+function grantsAdmin(claim: unknown, value: string | undefined): boolean {
+  if (!value) return false;
+  if (typeof claim === "string") return claim.split(/\s+/).includes(value);
+  return Array.isArray(claim) && claim.includes(value);
 }

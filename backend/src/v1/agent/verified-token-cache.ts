@@ -4,8 +4,8 @@
  * tokens that passed every check (signature, claims, the token policy) are stored, and every
  * check a stored token passed stays passed until its `exp`, so a hit needs no re-check.
  */
-export class VerifiedTokenCache {
-  private readonly entries = new Map<string, { userId: string; until: number }>();
+export class VerifiedTokenCache<Identity> {
+  private readonly entries = new Map<string, { identity: Identity; until: number }>();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -13,15 +13,15 @@ export class VerifiedTokenCache {
     private readonly maxAgeMs = 60_000,
   ) {}
 
-  get(token: string): string | undefined {
+  get(token: string): Identity | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
-    if (entry.until > this.now()) return entry.userId;
+    if (entry.until > this.now()) return entry.identity;
     this.entries.delete(token);
     return undefined;
   }
 
-  set(token: string, userId: string, expiresAtSeconds: number | undefined): void {
+  set(token: string, identity: Identity, expiresAtSeconds: number | undefined): void {
     const until = Math.min(
       this.now() + this.maxAgeMs,
       (expiresAtSeconds ?? Number.POSITIVE_INFINITY) * 1000,
@@ -30,6 +30,6 @@ export class VerifiedTokenCache {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(token, { userId, until });
+    this.entries.set(token, { identity, until });
   }
 }

@@ -34,12 +34,14 @@ describe("authenticator settings", () => {
     });
     await expect(
       createAuthenticator(options({ requireExpiry: false }))(request(noExpiry)),
-    ).resolves.toBe("alice");
+    ).resolves.toMatchObject({ userId: "alice" });
   });
 
   it("applies the configured lifetime cap", async () => {
     const hour = await token({ iat: nowSeconds(), exp: nowSeconds() + 3600 });
-    await expect(createAuthenticator(options())(request(hour))).resolves.toBe("alice");
+    await expect(createAuthenticator(options())(request(hour))).resolves.toMatchObject({
+      userId: "alice",
+    });
     await expect(
       createAuthenticator(options({ maxLifetimeSeconds: 1800 }))(request(hour)),
     ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
@@ -49,8 +51,8 @@ describe("authenticator settings", () => {
     const authenticate = createAuthenticator(options({ clockSkewSeconds: 0 }));
     const expiresAt = nowSeconds() + 2;
     const shortLived = await token({ iat: nowSeconds(), exp: expiresAt });
-    await expect(authenticate(request(shortLived))).resolves.toBe("alice");
-    await expect(authenticate(request(shortLived))).resolves.toBe("alice");
+    await expect(authenticate(request(shortLived))).resolves.toMatchObject({ userId: "alice" });
+    await expect(authenticate(request(shortLived))).resolves.toMatchObject({ userId: "alice" });
     while (Date.now() < expiresAt * 1000 + 50)
       await new Promise((resolve) => setTimeout(resolve, 100));
     await expect(authenticate(request(shortLived))).rejects.toMatchObject({

@@ -15,7 +15,9 @@ export type CrewEvent =
   | { type: "tool-call-start"; toolCallId: string; toolName: string; parentMessageId: string }
   | { type: "tool-call-delta"; toolCallId: string; delta: string }
   | { type: "tool-call-end"; toolCallId: string }
-  | { type: "tool-result"; toolCallId: string; messageId: string; content: string };
+  | { type: "tool-result"; toolCallId: string; messageId: string; content: string }
+  /** An application event (AG-UI CUSTOM), e.g. `budget_warning`. */
+  | { type: "custom"; name: string; value: unknown };
 
 export type RunOutcome =
   | { type: "success"; pendingToolCallIds?: string[] }

@@ -53,6 +53,8 @@ export function toAgUiEvent(event: RunEvent): Event {
       return { type: EventType.STATE_SNAPSHOT, snapshot: event.state };
     case "messages-snapshot":
       return { type: EventType.MESSAGES_SNAPSHOT, messages: event.messages as Message[] };
+    case "custom":
+      return { type: EventType.CUSTOM, name: event.name, value: event.value };
     case "legacy-interrupt":
       return { type: EventType.CUSTOM, name: "on_interrupt", value: event.interrupts };
     case "run-finish":

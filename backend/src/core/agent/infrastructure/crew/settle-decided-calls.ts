@@ -2,6 +2,7 @@ import { refusalResult } from "../../application/tool-refusal.js";
 import type { PendingToolCall, ToolResult } from "../../domain/state-snapshot.js";
 import { PendingToolStore } from "../../domain/tool-correlation.js";
 import { type CrewDependencies, type CrewRunState, checkpointStep } from "./crew-context.js";
+import { inToolCallSpan } from "./tool-call-span.js";
 import { emitToolResult, toolMessage } from "./tool-message.js";
 
 /**
@@ -33,14 +34,16 @@ export async function settleDecidedCalls(
 async function execute(state: CrewRunState, dependencies: CrewDependencies, call: PendingToolCall) {
   const tool = state.config.tools[call.tool_name];
   const result: ToolResult = tool
-    ? await dependencies.tools.execute({
-        tool,
-        args: call.edited_args ?? call.args,
-        runId: state.input.runId,
-        toolCallId: call.tool_call_id,
-        signal: state.input.signal,
-        now: dependencies.clock(),
-      })
+    ? await inToolCallSpan({ toolName: tool.name, toolCallId: call.tool_call_id }, () =>
+        dependencies.tools.execute({
+          tool,
+          args: call.edited_args ?? call.args,
+          runId: state.input.runId,
+          toolCallId: call.tool_call_id,
+          signal: state.input.signal,
+          now: dependencies.clock(),
+        }),
+      )
     : {
         content: JSON.stringify({ error: `Tool ${call.tool_name} is not configured` }),
         error: "tool not configured",

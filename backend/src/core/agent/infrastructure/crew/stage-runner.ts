@@ -12,6 +12,7 @@ import { historyToolNames, toModelPrompt } from "./model-prompt.js";
 import { type StepResult, type StepToolCall, streamModelStep } from "./model-step.js";
 import { settleDecidedCalls } from "./settle-decided-calls.js";
 import { systemPrompt } from "./system-prompt.js";
+import { inToolCallSpan } from "./tool-call-span.js";
 import { emitToolResult, type ToolMessage, toolMessage } from "./tool-message.js";
 
 export type StageResult = { type: "finished" } | { type: "paused" };
@@ -58,10 +59,12 @@ export async function runStage({
       context: {
         runId: state.input.runId,
         sessionId: state.input.sessionId,
+        userId: state.input.userId,
         agentType: stage.agent.agentType,
         stage: stage.name,
       },
       recorder: state.input.recorder,
+      ...(stage.agent.config.budget ? { agentBudget: stage.agent.config.budget } : {}),
     });
     const step = await streamModelStep({
       model,
@@ -241,14 +244,16 @@ async function runContextTools({
     const tool = state.config.tools[call.toolName];
     const result =
       tool && !tool.requires_approval && !call.invalid
-        ? await dependencies.tools.execute({
-            tool,
-            args: call.args,
-            runId: state.input.runId,
-            toolCallId: call.toolCallId,
-            signal: state.input.signal,
-            now: dependencies.clock(),
-          })
+        ? await inToolCallSpan({ toolName: tool.name, toolCallId: call.toolCallId }, () =>
+            dependencies.tools.execute({
+              tool,
+              args: call.args,
+              runId: state.input.runId,
+              toolCallId: call.toolCallId,
+              signal: state.input.signal,
+              now: dependencies.clock(),
+            }),
+          )
         : {
             content: JSON.stringify({ error: `Tool ${call.toolName} is not available here` }),
             error: "unavailable",

@@ -66,6 +66,8 @@ export const RunJobSchema = z.object({
   ),
   state: jsonObject.optional(),
   decisions: z.array(ResumeDecisionSchema),
+  /** W3C trace context of the api request that queued the run (absent: tracing off). */
+  traceContext: z.record(z.string(), z.string()).optional(),
 });
 
 export function parseRunJob(data: unknown): RunJob {
