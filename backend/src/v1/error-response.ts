@@ -98,6 +98,8 @@ function requestCodeForStatus(status: number): RequestErrorCode {
   switch (status) {
     case 401:
       return "UNAUTHORIZED";
+    case 403:
+      return "FORBIDDEN";
     case 404:
       return "NOT_FOUND";
     case 406:

@@ -288,7 +288,19 @@ export const pathSegment = fc.oneof(
 export const queryString = fc
   .array(
     fc.tuple(
-      fc.constantFrom("after_seq", "limit", "offset", "after", "__proto__", "constructor", "x"),
+      fc.constantFrom(
+        "after_seq",
+        "limit",
+        "offset",
+        "after",
+        "from",
+        "to",
+        "group_by",
+        "user_id",
+        "__proto__",
+        "constructor",
+        "x",
+      ),
       fc.oneof(
         fc.integer().map(String),
         fc.constantFrom(

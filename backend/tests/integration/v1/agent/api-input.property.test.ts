@@ -161,6 +161,7 @@ describe("no input makes the api answer 5xx", () => {
           ["GET", "/api/v1/agent/sessions/{id}"],
           ["GET", "/api/v1/agent/sessions/{id}/messages"],
           ["DELETE", "/api/v1/agent/sessions/{id}"],
+          ["GET", "/api/v1/agent/admin/budgets/{id}"],
         ),
         async (id, [method, route]) => {
           const response = await runtime.app.inject({
@@ -183,6 +184,7 @@ describe("no input makes the api answer 5xx", () => {
           "/api/v1/agent/sessions",
           `/api/v1/agent/sessions/${known.threadId}/messages`,
           "/api/v1/agent/runs/unknown-run/events",
+          "/api/v1/agent/usage",
         ),
         async (query, route) => {
           expectNoServerError(
