@@ -2,6 +2,8 @@
  * Text Postgres cannot store: U+0000 (refused by `text` and `jsonb`) and unpaired UTF-16
  * surrogates (not UTF-8; `jsonb` refuses their `\u` escapes). With the `u` flag a surrogate
  * pair is one code point, so `[\uD800-\uDFFF]` matches only unpaired halves.
+ * Client input is refused with these checks; model and tool output is made storable by the
+ * domain's own rule (the reliability work's `core/agent/domain/storable-text.ts`).
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
 const UNSTORABLE = /[\u0000\uD800-\uDFFF]/u;
