@@ -41,6 +41,7 @@ import { RedisCancelSignals } from "./core/agent/infrastructure/queue/redis-canc
 import { type RunWorker, startRunWorker } from "./core/agent/infrastructure/queue/run-worker.js";
 import type { Settings } from "./core/config/settings.js";
 import { PrometheusMetrics } from "./core/observability/prometheus-metrics.js";
+import { defaultPlaygroundDir } from "./http/playground.js";
 import { runs } from "./models/index.js";
 import type { AgentApiServices } from "./v1/agent/service.js";
 import type { HttpTimeouts } from "./v1/http-hardening.js";
@@ -168,9 +169,12 @@ export class CompositionRoot {
     };
   }
 
-  /** Everything `buildApiServer` needs, from the settings (used by main and the tests). */
-  apiServerOptions(): ApiServerOptions {
-    const { auth, http, metrics } = this.settings;
+  /**
+   * Everything `buildApiServer` needs, from the settings (used by main and the tests);
+   * `playground`: whether this process serves the playground page.
+   */
+  apiServerOptions({ playground = false }: { playground?: boolean } = {}): ApiServerOptions {
+    const { auth, http, cors, metrics } = this.settings;
     return {
       services: this.apiServices(),
       auth: {
@@ -204,6 +208,16 @@ export class CompositionRoot {
         ...(metrics.token ? { token: metrics.token } : {}),
       },
       checkReadiness: () => this.checkReadiness(),
+      cors: {
+        origins: cors.origins,
+        credentials: cors.credentials,
+        allowedHeaders: cors.allowed_headers,
+        exposedHeaders: cors.exposed_headers,
+        maxAgeSeconds: cors.max_age_seconds,
+      },
+      ...(playground
+        ? { playground: { distDir: this.settings.playground.dist_dir ?? defaultPlaygroundDir() } }
+        : {}),
     };
   }
 

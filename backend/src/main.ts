@@ -86,7 +86,9 @@ async function main(): Promise<void> {
   }
 
   if (runsApi) {
-    const apiOptions = root.apiServerOptions();
+    // The quick start serves the playground unless told not to; other roles only when told to.
+    const playground = settings.playground.enabled ?? role === "start";
+    const apiOptions = root.apiServerOptions({ playground });
     const app = await buildApiServer(apiOptions);
     const address = await app.listen({ host: settings.http.host, port: settings.http.port });
     stops.unshift(() => app.close());
@@ -98,13 +100,14 @@ async function main(): Promise<void> {
     } else if (apiOptions.metrics.onApiPort) {
       metricsUrl = `${address}/metrics`;
     }
-    logger.info({ address }, "api ready");
+    logger.info({ address, playground }, "api ready");
     if (role === "start")
       printQuickStart({
         address,
         token: quickStartToken,
         disabled: settings.auth.disabled,
         metricsUrl,
+        playground,
       });
   }
 
@@ -151,16 +154,21 @@ function printQuickStart({
   token,
   disabled,
   metricsUrl,
+  playground,
 }: {
   address: string;
   token: string | undefined;
   disabled: boolean;
   metricsUrl: string | undefined;
+  playground: boolean;
 }) {
+  // The token rides in the fragment, which browsers never send to the server or its logs.
+  const playgroundUrl = `${address}/playground/${token ? `#token=${token}` : ""}`;
   const lines = [
     "",
     `agent-runtime is ready at ${address}`,
-    `  OpenAPI: ${address}/docs   readiness: ${address}/readyz   metrics: ${metricsUrl ?? "set SOCIAL_METRICS__TOKEN or SOCIAL_METRICS__API_PORT"}`,
+    ...(playground ? [`  Playground: ${playgroundUrl}`] : []),
+    `  API docs (Swagger UI): ${address}/docs   readiness: ${address}/readyz   metrics: ${metricsUrl ?? "set SOCIAL_METRICS__TOKEN or SOCIAL_METRICS__API_PORT"}`,
     ...(token
       ? ["  No auth is configured, so this process signed a throwaway dev token (valid 12 h)."]
       : []),

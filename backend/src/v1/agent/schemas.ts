@@ -90,7 +90,11 @@ export type ResumeBody = z.infer<typeof ResumeBodySchema>;
 
 export const RunParamsSchema = z.object({ runId: id });
 export const SessionParamsSchema = z.object({ sessionId: id });
-export const EventsQuerySchema = z.object({ after: eventPosition.optional() });
+export const EventsQuerySchema = z.object({
+  after: eventPosition.optional(),
+  /** The AG-UI version the follower speaks; absent = 1.0 (see agui-dialect.ts). */
+  protocolVersion: z.string().min(1).max(20).optional(),
+});
 export const PageQuerySchema = z.object({
   limit: queryInteger({ min: 1, max: 200, fallback: 50 }),
   offset: queryInteger({ min: 0, max: MAX_INT32, fallback: 0 }),

@@ -177,7 +177,7 @@ describe("service routes", () => {
       status: "ready",
       checks: { postgres: "ok", redis: "ok" },
     });
-    const docs = await runtime.app.inject({ method: "GET", url: "/docs" });
+    const docs = await runtime.app.inject({ method: "GET", url: "/docs/openapi.json" });
     expect(Object.keys(docs.json().paths)).toEqual(
       expect.arrayContaining(["/api/v1/agent/runs", "/api/v1/agent/runs/{runId}/resume"]),
     );
