@@ -94,6 +94,25 @@ describe("a CrewAI project whose tasks name no agent and that has no workflow.ya
     expect(project.server.requests.length).toBe(before);
   });
 
+  it("refuses inputs that are not an object, or that Postgres could not store, naming the field", async () => {
+    const post = async (inputs: unknown) =>
+      project.runtime.app.inject({
+        method: "POST",
+        url: "/api/v1/agent/runs",
+        headers: await authHeaders("alice"),
+        payload: { ...firstTurn({ text: "x" }), forwardedProps: { inputs } },
+      });
+
+    const notObject = await post(["Python"]);
+    expect(notObject.statusCode).toBe(400);
+    expect(notObject.json().error.code).toBe("VALIDATION_ERROR");
+    expect(notObject.body).toContain("forwardedProps.inputs");
+
+    const nul = await post({ game_language: "Py\u0000thon", game: "g" });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.body).toContain("forwardedProps.inputs.game_language");
+  });
+
   it("takes inputs from the AG-UI state too, forwardedProps.inputs winning over it", async () => {
     const game = `${uniqueId("pong")}: pong`;
     project.agents.script(game, {
