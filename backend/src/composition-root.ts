@@ -34,6 +34,7 @@ import { listenForSystemAgentChanges } from "./core/agent/infrastructure/persist
 import { BullmqRunQueue } from "./core/agent/infrastructure/queue/bullmq-run-queue.js";
 import { RedisCancelSignals } from "./core/agent/infrastructure/queue/redis-cancel-signals.js";
 import { type RunWorker, startRunWorker } from "./core/agent/infrastructure/queue/run-worker.js";
+import { AjvJsonSchemaValidator } from "./core/agent/infrastructure/validation/ajv-json-schema-validator.js";
 import type { Settings } from "./core/config/settings.js";
 import { PrometheusMetrics } from "./core/observability/prometheus-metrics.js";
 import { runs } from "./models/index.js";
@@ -47,6 +48,8 @@ export class CompositionRoot {
   readonly database: DatabaseHandle;
   readonly redis: Redis;
   readonly metrics = new PrometheusMetrics();
+  /** JSON-Schema checks (resume payloads against their interrupt's responseSchema). */
+  readonly validator = new AjvJsonSchemaValidator();
   readonly store: PostgresRunStore;
   readonly queries: PostgresConversationQueries;
   readonly events: RedisRunEventStream;
@@ -126,12 +129,19 @@ export class CompositionRoot {
       metrics: this.metrics,
     });
     return {
-      runs: new RunService({ admissions, catalog: this.catalog, clock: systemClock }),
+      runs: new RunService({
+        admissions,
+        catalog: this.catalog,
+        clock: systemClock,
+        validator: this.validator,
+        agentStateMaxBytes: this.settings.runtime.agent_state_max_bytes,
+      }),
       resumes: new ResumeService({
         admissions,
         queries: this.queries,
         clock: systemClock,
         ids: randomIds,
+        validator: this.validator,
       }),
       cancels: new CancelService({
         store: this.store,

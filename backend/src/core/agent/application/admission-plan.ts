@@ -5,6 +5,7 @@ import {
   ThreadBusyError,
   ToolCallNotPendingError,
 } from "../domain/errors.js";
+import type { JsonSchemaValidator } from "../domain/json-schema-validator.js";
 import { isOpenToolCall } from "../domain/tool-call-status.js";
 import { applyResume, type ResumeDecision } from "../domain/tool-correlation.js";
 import type { ChatMessage } from "./ports/chat-message.js";
@@ -14,6 +15,8 @@ export interface PlannedRun extends AdmissionPlan {
   /** Client messages the worker stores at the start of the run. */
   messages: ChatMessage[];
   decisions: ResumeDecision[];
+  /** Resume entries naming no interrupt of the thread: skipped with a warning (AG-UI 1.0). */
+  ignoredInterrupts: string[];
 }
 
 /** The messages after the client's last assistant message: its new turn (and tool results). */
@@ -39,18 +42,23 @@ export function newMessages(session: SessionView, messages: readonly ChatMessage
  * - calls are waiting → the request must answer all of them (tool messages for frontend
  *   calls, `resume` entries or approvals for approval calls), checked by `applyResume`;
  * - nothing is waiting but the request answers calls → TOOL_CALL_NOT_PENDING.
+ * Tool results stay strict (a result for a call nobody waits for is refused), while a resume
+ * entry naming no interrupt of the thread is skipped and reported, as AG-UI 1.0 says; a
+ * payload that does not fit its interrupt's `responseSchema` is a 400 naming the field.
  */
 export function planAdmission({
   session,
   messages,
   resume = [],
   extraDecisions = [],
+  validator,
   now,
 }: {
   session: SessionView;
   messages: ChatMessage[];
   resume?: readonly ResumeEntry[];
   extraDecisions?: readonly ResumeDecision[];
+  validator: JsonSchemaValidator;
   now: Date;
 }): PlannedRun {
   if (session.activeRunId !== null) {
@@ -75,11 +83,13 @@ export function planAdmission({
             ]
           : [],
       );
-  const decisions = [
-    ...results,
-    ...decisionsFromResumeEntries({ entries: resume, calls: session.snapshot.pending_tool_calls }),
-    ...extraDecisions,
-  ];
+  const fromEntries = decisionsFromResumeEntries({
+    entries: resume,
+    calls: session.snapshot.pending_tool_calls,
+    validator,
+  });
+  const ignoredInterrupts = fromEntries.ignored;
+  const decisions = [...results, ...fromEntries.decisions, ...extraDecisions];
   if (!waiting && decisions.length > 0) {
     throw new ToolCallNotPendingError({
       toolCallIds: decisions.map((decision) => decision.toolCallId),
@@ -100,7 +110,8 @@ export function planAdmission({
       ...(session.snapshot.run ? { parentRunId: session.snapshot.run.run_id } : {}),
       messages,
       decisions,
+      ignoredInterrupts,
     };
   }
-  return { kind: "run", messages, decisions: [] };
+  return { kind: "run", messages, decisions: [], ignoredInterrupts };
 }

@@ -1,4 +1,5 @@
 import { type AgentError, ToolCorrelationError } from "../domain/errors.js";
+import type { ContextEntry } from "../domain/state-snapshot.js";
 import type { PlannedRun } from "./admission-plan.js";
 import type { Clock } from "./ports/clock.js";
 import type { Logger } from "./ports/logger.js";
@@ -36,6 +37,7 @@ export class RunAdmissions {
     idempotencyKey,
     clientTools,
     state,
+    context,
     plan,
     plainTurn = false,
   }: {
@@ -46,6 +48,7 @@ export class RunAdmissions {
     idempotencyKey?: string;
     clientTools: ClientToolInput[];
     state?: Record<string, unknown>;
+    context?: ContextEntry[];
     plan: (session: SessionView) => PlannedRun;
     /** The request answers no tool call (see AdmissionRequest.plainTurn). */
     plainTurn?: boolean;
@@ -84,8 +87,17 @@ export class RunAdmissions {
       messages: planned?.messages ?? [],
       clientTools,
       ...(state ? { state } : {}),
+      ...(context ? { context } : {}),
       decisions: planned?.decisions ?? [],
     };
+    if (planned && planned.ignoredInterrupts.length > 0 && !replayed)
+      await this.noteIgnoredInterrupts({
+        interruptIds: planned.ignoredInterrupts,
+        userId,
+        sessionId: session.id,
+        runId: run.id,
+        now,
+      });
     if (replayed) {
       if (run.status === "queued" && planned) await queue.enqueue(job);
       return {
@@ -150,6 +162,36 @@ export class RunAdmissions {
       });
       throw error;
     }
+  }
+
+  /** AG-UI 1.0: an unrecognised resume entry is skipped with a warning, not refused. */
+  private async noteIgnoredInterrupts({
+    interruptIds,
+    userId,
+    sessionId,
+    runId,
+    now,
+  }: {
+    interruptIds: string[];
+    userId: string;
+    sessionId: string;
+    runId: string;
+    now: Date;
+  }): Promise<void> {
+    this.dependencies.logger.warn(
+      { runId, sessionId, interruptIds },
+      "resume entries name no interrupt of this thread; skipped",
+    );
+    await this.dependencies.store.audit([
+      {
+        actor: userId,
+        action: "interrupt.resume_entry_ignored",
+        sessionId,
+        runId,
+        payload: { interrupt_ids: interruptIds },
+        occurredAt: now,
+      },
+    ]);
   }
 
   private async auditRefusal({

@@ -1,4 +1,6 @@
+import { assertClientStateSize } from "../domain/agent-state.js";
 import { RequestError } from "../domain/errors.js";
+import type { JsonSchemaValidator } from "../domain/json-schema-validator.js";
 import { assertNoToolNameConflict } from "../domain/tool-policy.js";
 import { newMessages, planAdmission, trailingMessages } from "./admission-plan.js";
 import type { AgentCatalog } from "./ports/agent-catalog.js";
@@ -16,6 +18,9 @@ export class RunService {
       admissions: RunAdmissions;
       catalog: AgentCatalog;
       clock: Clock;
+      validator: JsonSchemaValidator;
+      /** Largest client state accepted (JSON bytes). */
+      agentStateMaxBytes: number;
     },
   ) {}
 
@@ -28,7 +33,13 @@ export class RunService {
     request: RunRequest;
     idempotencyKey?: string;
   }): Promise<RunAcceptance> {
-    const { admissions, catalog, clock } = this.dependencies;
+    const { admissions, catalog, clock, validator, agentStateMaxBytes } = this.dependencies;
+    if (request.state)
+      assertClientStateSize({
+        state: request.state,
+        maxBytes: agentStateMaxBytes,
+        field: "body.state",
+      });
     const workflow = request.workflow ?? (await catalog.defaultWorkflow());
     if (!(await catalog.hasWorkflow(workflow))) {
       throw new RequestError({
@@ -50,6 +61,7 @@ export class RunService {
       clientTools: request.tools,
       ...(idempotencyKey ? { idempotencyKey } : {}),
       ...(request.state && Object.keys(request.state).length > 0 ? { state: request.state } : {}),
+      ...(request.context ? { context: request.context } : {}),
       plainTurn:
         !request.resume?.length &&
         !trailingMessages(request.messages).some((message) => message.role === "tool"),
@@ -58,6 +70,7 @@ export class RunService {
           session,
           messages: newMessages(session, request.messages),
           ...(request.resume ? { resume: request.resume } : {}),
+          validator,
           now: clock(),
         }),
     });

@@ -1,7 +1,19 @@
 export {
+  applyStatePatch,
+  assertClientStateSize,
+  isJsonObject,
+  type JsonPatchOperation,
+  mergeClientState,
+  StatePatchError,
+  stateBytes,
+  stateDelta,
+  valueAtPath,
+} from "./agent-state.js";
+export {
   APPROVAL_RESPONSE_SCHEMA,
   decisionsFromResumeEntries,
   interruptsForPendingCalls,
+  type ResumeEntryDecisions,
 } from "./agui-interrupts.js";
 export { assertNever } from "./assert-never.js";
 export {
@@ -52,6 +64,11 @@ export {
   VersionConflictError,
 } from "./errors.js";
 export { jsonEqual } from "./json-equal.js";
+export {
+  fieldOf,
+  type JsonSchemaIssue,
+  type JsonSchemaValidator,
+} from "./json-schema-validator.js";
 export { createPendingToolCall, type NewPendingToolCall } from "./pending-tool-call.js";
 export {
   isActiveRunStatus,
@@ -66,12 +83,15 @@ export {
   addPendingToolCalls,
   addUsage,
   advanceIteration,
+  type CallInterrupt,
   type ClientTool,
   ClientToolSchema,
+  type ContextEntry,
   continueRun,
   finishStage,
   type PendingToolCall,
   PendingToolCallSchema,
+  type PredictedState,
   parseStateSnapshot,
   type RunCursor,
   RunCursorSchema,
@@ -92,7 +112,10 @@ export {
 export {
   type StateSnapshotV0,
   StateSnapshotV0Schema,
+  type StateSnapshotV1,
+  StateSnapshotV1Schema,
   upgradeV0ToV1,
+  upgradeV1ToV2,
 } from "./state-snapshot-upgrades.js";
 export {
   assertTransition,
