@@ -201,6 +201,7 @@ export class CompositionRoot {
       clock: systemClock,
       callSettings: callSettings(this.settings),
       defaultApprovalTtlSeconds: this.settings.runtime.approval_ttl_seconds,
+      agentStateMaxBytes: this.settings.runtime.agent_state_max_bytes,
     });
     return new RunExecutor({
       store: this.store,

@@ -10,7 +10,6 @@ import {
   addUsage,
   continueRun,
   type StateSnapshot,
-  setAgentState,
   setRunStatus,
   startRun,
 } from "../domain/state-snapshot.js";
@@ -42,6 +41,7 @@ import {
   sessionStatusOf,
   terminalEvents,
 } from "./run-outcome.js";
+import { adoptClientState } from "./shared-state-start.js";
 import { refusalResult } from "./tool-refusal.js";
 
 export interface RunExecutorDependencies {
@@ -110,7 +110,11 @@ export class RunExecution {
     const signal = AbortSignal.any([watch.signal, shutdown]);
     try {
       // A crashed attempt may have left messages, tool calls or a step open in the stream.
-      if (attempt > 1) await events.closeOpen(this.run.id, await events.readAll(this.run.id));
+      if (attempt > 1) {
+        await events.closeOpen(this.run.id, await events.readAll(this.run.id));
+        // The lost attempt may have streamed state changes it never stored.
+        this.publisher.emit({ type: "state-snapshot", state: this.snapshot.agent_state });
+      }
       if (this.run.cancelRequested) {
         // The user's turn is kept even though no agent answered it.
         this.pending.messages.push(
@@ -167,9 +171,9 @@ export class RunExecution {
             workflow: this.session.workflow,
             stage: firstStage ?? "respond",
             clientTools: this.job.clientTools,
+            ...(this.job.context ? { context: this.job.context } : {}),
             now,
           });
-          if (this.job.state) snapshot = setAgentState(snapshot, this.job.state);
         } else {
           const outcome = applyResume({
             snapshot,
@@ -177,7 +181,11 @@ export class RunExecution {
             by: this.run.userId,
             now,
           });
-          snapshot = continueRun(outcome.snapshot, { runId: this.run.id, now });
+          snapshot = continueRun(outcome.snapshot, {
+            runId: this.run.id,
+            now,
+            ...(this.job.context ? { context: this.job.context } : {}),
+          });
           audit = outcome.changed.map((call) => ({
             actor: this.run.userId,
             action: `tool_call.${call.status.toLowerCase()}`,
@@ -186,12 +194,20 @@ export class RunExecution {
             toolCallId: call.tool_call_id,
             payload: {
               tool_name: call.tool_name,
+              ...(call.interrupt_id ? { interrupt_id: call.interrupt_id } : {}),
+              ...(call.interrupt ? { interrupt_reason: call.interrupt.reason } : {}),
+              ...(call.mode === "BACKEND_INPUT_INTERRUPT" && call.result
+                ? { response: call.result.content }
+                : {}),
               ...(call.edited_args ? { edited_args: call.edited_args } : {}),
               ...(call.reason ? { reason: call.reason } : {}),
             },
             occurredAt: now,
           }));
         }
+        const adopted = adoptClientState({ snapshot, clientState: this.job.state });
+        snapshot = adopted.snapshot;
+        for (const event of adopted.announce) this.publisher.emit(event);
       } catch (error) {
         if (error instanceof ToolCorrelationError) this.noteCorrelationError(error, now);
         throw error;

@@ -3,11 +3,14 @@ import { CANCELLED_REASON } from "../domain/tool-correlation.js";
 
 /** What the model (and the stored tool message) says for a call that did not run. */
 export function refusalResult(call: PendingToolCall): ToolResult {
+  const asked = call.mode === "BACKEND_INPUT_INTERRUPT";
   if (call.status === "EXPIRED") {
     return {
       content: JSON.stringify({
         status: "expired",
-        reason: "The approval request expired before anyone answered it.",
+        reason: asked
+          ? "The question expired before anyone answered it."
+          : "The approval request expired before anyone answered it.",
       }),
     };
   }
@@ -16,7 +19,7 @@ export function refusalResult(call: PendingToolCall): ToolResult {
       status: "rejected",
       reason:
         call.reason ??
-        (call.mode === "FRONTEND_EXECUTE" ? CANCELLED_REASON : "rejected by the approver"),
+        (call.mode === "FRONTEND_EXECUTE" || asked ? CANCELLED_REASON : "rejected by the approver"),
     }),
   };
 }

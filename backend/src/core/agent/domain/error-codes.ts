@@ -9,6 +9,7 @@ export const RUN_ERROR_CODES = [
   "TOOL_NAME_CONFLICT",
   "LLM_PROVIDER_ERROR",
   "LLM_NOT_CONFIGURED",
+  "UNSUPPORTED_CONTENT",
   "BUDGET_EXCEEDED",
   "TOOL_EXECUTION_FAILED",
   "CANCELLED",
@@ -59,6 +60,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "VALIDATION_ERROR":
     case "TOOL_NAME_CONFLICT":
     case "UNKNOWN_TOOL":
+    case "UNSUPPORTED_CONTENT":
       return 400;
     case "UNAUTHORIZED":
       return 401;
@@ -103,6 +105,7 @@ export function runStatusFor(code: RunErrorCode): "failed" | "cancelled" {
     case "TOOL_NAME_CONFLICT":
     case "LLM_PROVIDER_ERROR":
     case "LLM_NOT_CONFIGURED":
+    case "UNSUPPORTED_CONTENT":
     case "BUDGET_EXCEEDED":
     case "TOOL_EXECUTION_FAILED":
     case "INTERNAL":
@@ -125,6 +128,7 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "TOOL_NAME_CONFLICT":
     case "LLM_PROVIDER_ERROR":
     case "LLM_NOT_CONFIGURED":
+    case "UNSUPPORTED_CONTENT":
     case "BUDGET_EXCEEDED":
     case "TOOL_EXECUTION_FAILED":
     case "CANCELLED":

@@ -61,6 +61,7 @@ export {
   ToolNameConflictError,
   ToolResultsIncompleteError,
   UnknownToolError,
+  UnsupportedContentError,
   VersionConflictError,
 } from "./errors.js";
 export { jsonEqual } from "./json-equal.js";
@@ -70,6 +71,12 @@ export {
   type JsonSchemaValidator,
 } from "./json-schema-validator.js";
 export { createPendingToolCall, type NewPendingToolCall } from "./pending-tool-call.js";
+export {
+  applyPredictedState,
+  predictedStateFor,
+  proposedStateView,
+  restorePredictedState,
+} from "./predicted-state.js";
 export {
   isActiveRunStatus,
   isTerminalRunStatus,

@@ -6,6 +6,7 @@ import { parseToolsFile, TOOLS_FILE } from "./parse-tools-file.js";
 import { parseWorkflowFile, WORKFLOW_FILE, workflowFromTaskOrder } from "./parse-workflow-file.js";
 import type { StaticCrewConfig } from "./runtime-config.js";
 import { checkTaskReferences } from "./task-references.js";
+import { BUILTIN_AGUI_TOOLS } from "./tool-agui-fields.js";
 import { readYamlFile } from "./yaml-file-reader.js";
 
 // A CrewAI project has only agents.yaml and tasks.yaml; the other three files are ours.
@@ -41,11 +42,11 @@ export function readStaticCrewConfig(directory: string): StaticCrewConfig {
   // Names come from the files' keys, so an entry with a bad field is not also "unknown".
   const agentNames = new Set(Object.keys(agentsContent));
   const taskOrder = Object.keys(tasksContent);
-  const toolNames = new Set(Object.keys(toolsContent));
+  const toolNames = new Set([...Object.keys(BUILTIN_AGUI_TOOLS), ...Object.keys(toolsContent)]);
   const modelCodes = new Set(Object.keys(modelsContent));
 
   const models = parseModelsFile({ content: modelsContent, report });
-  const tools = parseToolsFile({ content: toolsContent, report });
+  const tools = { ...BUILTIN_AGUI_TOOLS, ...parseToolsFile({ content: toolsContent, report }) };
   const agents = parseAgentsFile({ content: agentsContent, models, toolNames, modelCodes, report });
   const tasks = parseTasksFile({ content: tasksContent, report });
   checkTaskReferences({ tasks, taskOrder, agentNames, report });

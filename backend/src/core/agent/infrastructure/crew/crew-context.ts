@@ -15,6 +15,8 @@ export interface CrewDependencies {
   callSettings: LlmCallSettings;
   /** Approval TTL for tools that do not set one. */
   defaultApprovalTtlSeconds: number;
+  /** Largest shared state (JSON bytes) a tool may leave behind. */
+  agentStateMaxBytes: number;
 }
 
 /** The mutable state of one run being executed: the latest snapshot and the conversation. */

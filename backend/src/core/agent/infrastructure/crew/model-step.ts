@@ -11,6 +11,8 @@ import type { ToolNameMap } from "../../domain/tool-policy.js";
 import { abortableSleep } from "../llm/abortable-sleep.js";
 import type { LlmCallSettings } from "../llm/call-settings.js";
 import { translateLlmError } from "../llm/translate-llm-error.js";
+import type { PredictiveStateStream } from "./predictive-state-stream.js";
+import { ToolCallIdAllocator } from "./run-tool-call-ids.js";
 
 export interface StepToolCall {
   toolCallId: string;
@@ -57,6 +59,8 @@ export async function streamModelStep({
   callSettings,
   temperature,
   maxOutputTokens,
+  toolCallIds = new ToolCallIdAllocator([]),
+  predictive,
 }: {
   model: LanguageModelV3;
   prompt: LanguageModelV3Prompt;
@@ -71,10 +75,22 @@ export async function streamModelStep({
   callSettings: LlmCallSettings;
   temperature?: number;
   maxOutputTokens?: number;
+  /** Maps the provider's tool-call ids to ids unique in the conversation. */
+  toolCallIds?: ToolCallIdAllocator;
+  /** Streams predictive-state tools' arguments into the shared state (visible steps). */
+  predictive?: PredictiveStateStream;
 }): Promise<StepResult> {
   const timeout = AbortSignal.timeout(callSettings.timeoutMs);
   const abortSignal = AbortSignal.any([signal, timeout]);
-  const state = new StepState({ messageId, visible, emit, names, forceAnswer });
+  const state = new StepState({
+    messageId,
+    visible,
+    emit,
+    names,
+    forceAnswer,
+    toolCallIds,
+    ...(predictive ? { predictive } : {}),
+  });
   const timedOut = () =>
     new LlmProviderError({
       message: `The model did not finish within ${callSettings.timeoutMs} ms`,
@@ -134,6 +150,8 @@ class StepState {
       names: ToolNameMap;
       /** Tool calls are not allowed on this step: any the model makes anyway are ignored. */
       forceAnswer: boolean;
+      toolCallIds: ToolCallIdAllocator;
+      predictive?: PredictiveStateStream;
     },
   ) {}
 
@@ -151,24 +169,32 @@ class StepState {
         this.text += part.delta;
         this.report({ type: "text-delta", messageId, delta: part.delta });
         return;
-      case "tool-input-start":
+      case "tool-input-start": {
         this.closeText();
-        this.started.add(part.id);
+        const toolCallId = this.context.toolCallIds.start(part.id);
+        this.started.add(toolCallId);
         this.report({
           type: "tool-call-start",
-          toolCallId: part.id,
+          toolCallId,
           toolName: this.nameOf(part.toolName),
           parentMessageId: messageId,
         });
         return;
+      }
       case "tool-input-delta":
         if (part.delta.length > 0)
-          this.report({ type: "tool-call-delta", toolCallId: part.id, delta: part.delta });
+          this.report({
+            type: "tool-call-delta",
+            toolCallId: this.context.toolCallIds.of(part.id),
+            delta: part.delta,
+          });
         return;
-      case "tool-input-end":
-        this.ended.add(part.id);
-        this.report({ type: "tool-call-end", toolCallId: part.id });
+      case "tool-input-end": {
+        const toolCallId = this.context.toolCallIds.of(part.id);
+        this.ended.add(toolCallId);
+        this.report({ type: "tool-call-end", toolCallId });
         return;
+      }
       case "tool-call":
         this.acceptToolCall(part.toolCallId, part.toolName, part.input);
         return;
@@ -206,8 +232,9 @@ class StepState {
     };
   }
 
-  private acceptToolCall(toolCallId: string, providerName: string, input: string): void {
+  private acceptToolCall(providerId: string, providerName: string, input: string): void {
     this.closeText();
+    const toolCallId = this.context.toolCallIds.complete(providerId);
     const toolName = this.nameOf(providerName);
     let args: unknown;
     try {
@@ -253,7 +280,11 @@ class StepState {
   }
 
   private report(event: CrewEvent): void {
-    if (this.context.visible) this.context.emit(event);
+    if (!this.context.visible) return;
+    const { predictive } = this.context;
+    if (event.type === "tool-call-start") predictive?.start(event.toolCallId, event.toolName);
+    this.context.emit(event);
+    if (event.type === "tool-call-delta") predictive?.delta(event.toolCallId, event.delta);
   }
 }
 

@@ -5,13 +5,18 @@ import { createPendingToolCall } from "../../domain/pending-tool-call.js";
 import type { PendingToolCall } from "../../domain/state-snapshot.js";
 import { addPendingToolCalls, advanceIteration, finishStage } from "../../domain/state-snapshot.js";
 import { classifyToolCall } from "../../domain/tool-policy.js";
+import { recordingStateAccess } from "./agent-state-access.js";
+import { callAguiFields } from "./call-agui-fields.js";
 import { type CrewDependencies, type CrewRunState, checkpointStep } from "./crew-context.js";
 import type { CrewStage } from "./crew-factory.js";
 import { offeredFunctionTools } from "./function-tools.js";
 import { historyToolNames, toModelPrompt } from "./model-prompt.js";
 import { type StepResult, type StepToolCall, streamModelStep } from "./model-step.js";
+import { PredictiveStateStream } from "./predictive-state-stream.js";
+import { ToolCallIdAllocator } from "./run-tool-call-ids.js";
 import { settleDecidedCalls } from "./settle-decided-calls.js";
-import { systemPrompt } from "./system-prompt.js";
+import { applyContextStateChange } from "./shared-state-change.js";
+import { stagePromptInputs, systemPrompt } from "./system-prompt.js";
 import { emitToolResult, type ToolMessage, toolMessage } from "./tool-message.js";
 
 export type StageResult = { type: "finished" } | { type: "paused" };
@@ -66,10 +71,20 @@ export async function runStage({
     const step = await streamModelStep({
       model,
       prompt: toModelPrompt({
-        system: systemPrompt({ stage, stageOutputs: state.snapshot.stages }),
+        system: systemPrompt(stagePromptInputs(state, stage)),
         history: conversation,
         names: offered.names,
       }),
+      toolCallIds: ToolCallIdAllocator.forConversation(conversation),
+      ...(chat
+        ? {
+            predictive: new PredictiveStateStream({
+              tools: state.config.tools,
+              state: state.snapshot.agent_state,
+              emit: state.input.emit,
+            }),
+          }
+        : {}),
       tools: offered.tools,
       names: offered.names,
       forceAnswer,
@@ -190,7 +205,6 @@ function classifyCalls({
         clientTools,
         backendTools: state.config.tools,
       });
-      const approval = classification.mode === "BACKEND_APPROVAL_INTERRUPT";
       pending.push(
         createPendingToolCall({
           toolCallId: call.toolCallId,
@@ -199,14 +213,13 @@ function classifyCalls({
           mode: classification.mode,
           stage: stage.name,
           now,
-          ...(approval
-            ? {
-                interruptId: `interrupt-${call.toolCallId}`,
-                ttlSeconds:
-                  classification.policy.approval_ttl_seconds ??
-                  dependencies.defaultApprovalTtlSeconds,
-              }
-            : {}),
+          ...callAguiFields({
+            toolCallId: call.toolCallId,
+            classification,
+            tool: state.config.tools[call.toolName],
+            agentState: state.snapshot.agent_state,
+            defaultTtlSeconds: dependencies.defaultApprovalTtlSeconds,
+          }),
         }),
       );
     } catch (error) {
@@ -239,8 +252,9 @@ async function runContextTools({
   const messages: ChatMessage[] = [assistantMessage(step, calls)];
   for (const call of calls) {
     const tool = state.config.tools[call.toolName];
+    const recording = recordingStateAccess(state.snapshot.agent_state);
     const result =
-      tool && !tool.requires_approval && !call.invalid
+      tool && !tool.requires_approval && !tool.interrupt && !call.invalid
         ? await dependencies.tools.execute({
             tool,
             args: call.args,
@@ -248,17 +262,24 @@ async function runContextTools({
             toolCallId: call.toolCallId,
             signal: state.input.signal,
             now: dependencies.clock(),
+            state: recording.access,
           })
         : {
             content: JSON.stringify({ error: `Tool ${call.toolName} is not available here` }),
             error: "unavailable",
           };
+    const changed = applyContextStateChange({
+      state,
+      dependencies,
+      operations: recording.operations(),
+    });
     messages.push(
       toolMessage({
         id: dependencies.ids(),
         toolCallId: call.toolCallId,
-        content: result.content,
-        error: result.error,
+        ...(changed.ok || result.error !== undefined
+          ? { content: result.content, error: result.error }
+          : { content: JSON.stringify({ error: changed.reason }), error: changed.reason }),
       }),
     );
   }

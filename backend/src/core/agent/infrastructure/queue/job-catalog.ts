@@ -65,6 +65,7 @@ export const RunJobSchema = z.object({
     z.object({ name: z.string(), description: z.string(), parameters: jsonObject.optional() }),
   ),
   state: jsonObject.optional(),
+  context: z.array(z.object({ description: z.string(), value: z.string() })).optional(),
   decisions: z.array(ResumeDecisionSchema),
 });
 

@@ -60,5 +60,6 @@ export function crewRuntimeFor({
     clock,
     callSettings: { maxRetries: 0, timeoutMs: 1_000 },
     defaultApprovalTtlSeconds: 600,
+    agentStateMaxBytes: 65_536,
   });
 }
