@@ -66,6 +66,20 @@ function updateState({ args, state }: ToolHandlerInput): Promise<unknown> {
   return Promise.resolve({ status: "updated", operations: operations.length });
 }
 
+/** Demo weather (deterministic, no network): what the AG-UI dojo's weather card renders. */
+function demoWeather({ args }: ToolHandlerInput): Promise<unknown> {
+  const city = typeof args.location === "string" && args.location ? args.location : "Unknown";
+  const seed = [...city].reduce((sum, char) => sum + char.charCodeAt(0), 0);
+  return Promise.resolve({
+    city,
+    conditions: ["Sunny", "Cloudy", "Rainy", "Windy"][seed % 4],
+    temperature: 10 + (seed % 20),
+    humidity: 40 + (seed % 50),
+    wind_speed: 5 + (seed % 25),
+    feels_like: 9 + (seed % 20),
+  });
+}
+
 /** For tools whose whole effect is on the state (predictive-state tools): nothing to run. */
 function acknowledge(): Promise<unknown> {
   return Promise.resolve({ status: "applied" });
@@ -76,5 +90,6 @@ export const BUILTIN_TOOL_HANDLERS: Readonly<Record<string, ToolHandler>> = {
   "builtin.get_current_time": currentTime,
   "builtin.transfer_funds": transferFunds,
   "builtin.update_state": updateState,
+  "builtin.demo_weather": demoWeather,
   "builtin.acknowledge": acknowledge,
 };
