@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import jsonPatch from "fast-json-patch";
+import type { DatabaseHandle } from "../../src/core/agent/infrastructure/persistence/database.js";
 import type { StoredAgUiEvent } from "./crew-runs.js";
 import type { InProcessRuntime } from "./in-process-runtime.js";
 import { authHeaders } from "./jwt.js";
@@ -82,4 +83,23 @@ export async function postRun(
     payload: body,
   });
   return { status: response.statusCode, body: response.json() };
+}
+
+/** The audit rows of a session, in order. */
+export async function auditRows(
+  database: DatabaseHandle,
+  sessionId: string,
+): Promise<
+  {
+    action: string;
+    tool_call_id: string | null;
+    error_code: string | null;
+    payload: Record<string, unknown> | null;
+  }[]
+> {
+  const { rows } = await database.pool.query(
+    "select action, tool_call_id, error_code, payload from audit_log where session_id = $1 order by id",
+    [sessionId],
+  );
+  return rows;
 }

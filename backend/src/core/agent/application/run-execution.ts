@@ -188,7 +188,7 @@ export class RunExecution {
           });
           audit = outcome.changed.map((call) => ({
             actor: this.run.userId,
-            action: `tool_call.${call.status.toLowerCase()}`,
+            action: decisionAuditAction(call),
             sessionId: this.session.id,
             runId: this.run.id,
             toolCallId: call.tool_call_id,
@@ -355,6 +355,15 @@ interface PendingWrite {
 
 function emptyWrite(): PendingWrite {
   return { messages: [], messagesMayExist: false, audit: [] };
+}
+
+/** `tool_call.approved|rejected|executed`; an answered question is `interrupt.answered`. */
+function decisionAuditAction(call: { mode: string; status: string }): string {
+  if (call.mode === "BACKEND_INPUT_INTERRUPT")
+    return call.status === "EXECUTED"
+      ? "interrupt.answered"
+      : `interrupt.${call.status.toLowerCase()}`;
+  return `tool_call.${call.status.toLowerCase()}`;
 }
 
 /** How a thrown error ends the run, or undefined when it is worth another attempt. */
