@@ -6,7 +6,7 @@ import {
   type LanguageModelV3StreamPart,
 } from "@ai-sdk/provider";
 import type { CrewEvent } from "../../application/ports/run-event.js";
-import { LlmProviderError } from "../../domain/errors.js";
+import { LlmProviderError, UnsupportedContentError } from "../../domain/errors.js";
 import type { ToolNameMap } from "../../domain/tool-policy.js";
 import { abortableSleep } from "../llm/abortable-sleep.js";
 import type { LlmCallSettings } from "../llm/call-settings.js";
@@ -198,6 +198,21 @@ class StepState {
       case "tool-call":
         this.acceptToolCall(part.toolCallId, part.toolName, part.input);
         return;
+      case "stream-start": {
+        // Some adapters (DeepSeek's) drop a part they cannot send with only a warning: the
+        // model would answer without the user's image or file. Refuse instead.
+        const dropped = part.warnings.find(
+          (warning) =>
+            warning.type === "unsupported" && /message part|file part/i.test(warning.feature),
+        );
+        if (dropped && dropped.type === "unsupported") {
+          throw new UnsupportedContentError({
+            message: `The agent's model does not accept this input (${dropped.feature}); nothing was sent in its place`,
+            details: { feature: dropped.feature },
+          });
+        }
+        return;
+      }
       case "finish":
         this.finishReason = part.finishReason.unified;
         return;
