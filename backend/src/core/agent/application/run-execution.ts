@@ -111,9 +111,11 @@ export class RunExecution {
     try {
       // A crashed attempt may have left messages, tool calls or a step open in the stream.
       if (attempt > 1) {
-        await events.closeOpen(this.run.id, await events.readAll(this.run.id));
-        // The lost attempt may have streamed state changes it never stored.
-        this.publisher.emit({ type: "state-snapshot", state: this.snapshot.agent_state });
+        const stored = await events.readAll(this.run.id);
+        await events.closeOpen(this.run.id, stored);
+        // The lost attempt streamed state changes it may never have stored: resync the client.
+        if (stored.some((event) => /"type":"STATE_(DELTA|SNAPSHOT)"/.test(event.data)))
+          this.publisher.emit({ type: "state-snapshot", state: this.snapshot.agent_state });
       }
       if (this.run.cancelRequested) {
         // The user's turn is kept even though no agent answered it.
@@ -194,10 +196,12 @@ export class RunExecution {
             toolCallId: call.tool_call_id,
             payload: {
               tool_name: call.tool_name,
-              ...(call.interrupt_id ? { interrupt_id: call.interrupt_id } : {}),
-              ...(call.interrupt ? { interrupt_reason: call.interrupt.reason } : {}),
-              ...(call.mode === "BACKEND_INPUT_INTERRUPT" && call.result
-                ? { response: call.result.content }
+              ...(call.interrupt
+                ? {
+                    interrupt_id: call.interrupt_id,
+                    interrupt_reason: call.interrupt.reason,
+                    ...(call.result ? { response: call.result.content } : {}),
+                  }
                 : {}),
               ...(call.edited_args ? { edited_args: call.edited_args } : {}),
               ...(call.reason ? { reason: call.reason } : {}),
