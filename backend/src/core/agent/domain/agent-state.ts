@@ -21,10 +21,12 @@ export class StatePatchError extends Error {
  * must still be a JSON object: a patch that replaces the root with anything else is refused.
  */
 export function applyStatePatch(state: AgentState, operations: readonly unknown[]): AgentState {
-  const invalid = jsonPatch.validate(operations as jsonPatch.Operation[], state);
-  if (invalid) throw new StatePatchError(`${invalid.name}: ${invalid.message.split("\n")[0]}`);
   let next: unknown;
+  // The operations come from a model or a handler: anything fast-json-patch throws on them
+  // (its own PatchError, or a TypeError on a path through null) is a refused patch.
   try {
+    const invalid = jsonPatch.validate(operations as jsonPatch.Operation[], state);
+    if (invalid) throw invalid;
     next = jsonPatch.applyPatch(
       structuredClone(state),
       operations as jsonPatch.Operation[],
@@ -33,9 +35,8 @@ export function applyStatePatch(state: AgentState, operations: readonly unknown[
       true,
     ).newDocument;
   } catch (error) {
-    throw new StatePatchError(
-      error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error),
-    );
+    const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+    throw new StatePatchError(error instanceof Error ? `${error.name}: ${message}` : message);
   }
   if (!isJsonObject(next)) throw new StatePatchError("the state must stay a JSON object");
   return next;
