@@ -80,6 +80,14 @@ pids+=($!)
 wait_for http://127.0.0.1:8788/healthz agent-runtime
 wait_for http://127.0.0.1:8790/ proxy
 wait_for http://127.0.0.1:3010/ "the dojo (Next.js dev server)"
+# `next dev` compiles a route on its first request, which on a 2-core machine takes longer than
+# a spec's navigation timeout: compile every feature page and the runtime route first.
+for feature in agentic_chat backend_tool_rendering human_in_the_loop agentic_generative_ui \
+  tool_based_generative_ui shared_state predictive_state_updates interrupt v1_agentic_chat; do
+  curl -s -o /dev/null -m 900 "http://127.0.0.1:3010/server-starter-all-features/feature/$feature" || true
+done
+curl -s -o /dev/null -m 900 -X POST -H 'content-type: application/json' -d '{}' \
+  http://127.0.0.1:3010/api/copilotkit/server-starter-all-features || true
 
 status=0
 (cd "$dojo/e2e" && BASE_URL=http://127.0.0.1:3010 DOJO_RESULTS="$results" \
