@@ -268,11 +268,11 @@ async function runContextTools({
             content: JSON.stringify({ error: `Tool ${call.toolName} is not available here` }),
             error: "unavailable",
           };
-    const changed = applyContextStateChange({
-      state,
-      dependencies,
-      operations: recording.operations(),
-    });
+    // A handler that failed changes nothing, whatever it queued before failing.
+    const changed =
+      result.error === undefined
+        ? applyContextStateChange({ state, dependencies, operations: recording.operations() })
+        : { ok: true as const };
     messages.push(
       toolMessage({
         id: dependencies.ids(),
