@@ -24,10 +24,13 @@ export async function startBenchServices({
   serverUrl,
   redisUrl,
   concurrency,
+  extraEnvironment = {},
 }: {
   serverUrl: string;
   redisUrl: string;
   concurrency: number;
+  /** Settings on top of the benchmark's own (e.g. budgets or tracing on). */
+  extraEnvironment?: Record<string, string>;
 }) {
   const suffix = randomBytes(4).toString("hex");
   const database = new URL(serverUrl);
@@ -50,6 +53,7 @@ export async function startBenchServices({
     SOCIAL_QUEUE__CONCURRENCY: String(concurrency),
     SOCIAL_WORKER__METRICS_PORT: "0",
     SOCIAL_LOG__LEVEL: "warn",
+    ...extraEnvironment,
   };
   const profile = process.env.BENCH_CPU_PROFILE_DIR;
   const spawnRole = (role: string): ChildProcess =>

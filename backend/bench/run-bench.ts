@@ -9,7 +9,8 @@
  *
  * Options: --workflow single|default (default single: one stage, like-for-like with
  * single-agent runtimes), --clients 1,10,50, --seconds 10 (per level), --warmup 2,
- * --json <file> (also write the JSON there).
+ * --json <file> (also write the JSON there), --env KEY=VALUE (repeatable: a setting for both
+ * services, e.g. --env SOCIAL_BUDGETS__ENABLED=true).
  */
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     warmup: { type: "string", default: "2" },
     json: { type: "string" },
+    env: { type: "string", multiple: true, default: [] },
     "server-url": { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
     "redis-url": { type: "string", default: "redis://127.0.0.1:6379" },
   },
@@ -139,6 +141,13 @@ async function main() {
     serverUrl: values["server-url"] as string,
     redisUrl: values["redis-url"] as string,
     concurrency: Math.max(...levels) * 2,
+    extraEnvironment: Object.fromEntries(
+      (values.env as string[]).map((pair) => {
+        const separator = pair.indexOf("=");
+        if (separator <= 0) throw new Error(`--env expects KEY=VALUE, got "${pair}"`);
+        return [pair.slice(0, separator), pair.slice(separator + 1)];
+      }),
+    ),
   });
   const token = await signDevToken({
     secret: services.jwtSecret,

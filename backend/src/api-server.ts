@@ -7,6 +7,7 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { Registry } from "prom-client";
+import { registerApiTracing } from "./core/observability/tracing-fastify.js";
 import type { AuthOptions } from "./v1/agent/dependencies.js";
 import type { AgentApiServices } from "./v1/agent/service.js";
 import { v1Router } from "./v1/router.js";
@@ -19,6 +20,8 @@ export interface ApiServerOptions {
   metrics: Registry;
   /** Readiness probe: resolves when Postgres and Redis answer, throws otherwise. */
   checkReadiness: () => Promise<Record<string, "ok">>;
+  /** Trace API requests (OpenTelemetry); off: no hook is installed. */
+  tracing?: boolean;
 }
 
 /**
@@ -37,6 +40,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  if (options.tracing) registerApiTracing(app);
   await app.register(swagger, {
     openapi: {
       info: { title: "agent-runtime", version: "1.0.0", description: "AG-UI agent backend" },

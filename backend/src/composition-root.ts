@@ -2,6 +2,8 @@ import { inArray, sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
 import type { ApiServerOptions } from "./api-server.js";
+import { budgetPolicyFrom, callBudgetPolicyFrom } from "./budget-settings.js";
+import { BudgetService } from "./core/agent/application/budget-service.js";
 import { CancelService } from "./core/agent/application/cancel-service.js";
 import { ConversationService } from "./core/agent/application/conversation-service.js";
 import { systemClock } from "./core/agent/application/ports/clock.js";
@@ -11,6 +13,7 @@ import { ResumeService } from "./core/agent/application/resume-service.js";
 import { RunAdmissions } from "./core/agent/application/run-admissions.js";
 import { RunExecutor } from "./core/agent/application/run-executor.js";
 import { RunService } from "./core/agent/application/run-service.js";
+import { UsageService } from "./core/agent/application/usage-service.js";
 import { BlockingConnectionPool } from "./core/agent/infrastructure/agui/blocking-connection-pool.js";
 import { RedisRunEventStream } from "./core/agent/infrastructure/agui/redis-run-event-stream.js";
 import { RuntimeConfigCatalog } from "./core/agent/infrastructure/config/runtime-config-catalog.js";
@@ -27,9 +30,11 @@ import {
   type DatabaseHandle,
 } from "./core/agent/infrastructure/persistence/database.js";
 import { DrizzleSystemAgentRepository } from "./core/agent/infrastructure/persistence/drizzle-system-agent-repository.js";
+import { PostgresBudgetLedger } from "./core/agent/infrastructure/persistence/postgres-budget-ledger.js";
 import { PostgresConversationQueries } from "./core/agent/infrastructure/persistence/postgres-conversation-queries.js";
 import { PostgresRunStore } from "./core/agent/infrastructure/persistence/postgres-run-store.js";
 import { PostgresToolExecutionLedger } from "./core/agent/infrastructure/persistence/postgres-tool-execution-ledger.js";
+import { PostgresUsageQueries } from "./core/agent/infrastructure/persistence/postgres-usage-queries.js";
 import { listenForSystemAgentChanges } from "./core/agent/infrastructure/persistence/system-agents-listener.js";
 import { BullmqRunQueue } from "./core/agent/infrastructure/queue/bullmq-run-queue.js";
 import { RedisCancelSignals } from "./core/agent/infrastructure/queue/redis-cancel-signals.js";
@@ -56,6 +61,7 @@ export class CompositionRoot {
   readonly queue: BullmqRunQueue;
   readonly cancels: RedisCancelSignals;
   readonly catalog: RuntimeConfigCatalog;
+  readonly budgetLedger: PostgresBudgetLedger;
   private readonly blockingPool: BlockingConnectionPool;
   private readonly configLoader;
   private readonly closers: (() => Promise<void>)[] = [];
@@ -99,9 +105,11 @@ export class CompositionRoot {
       logger,
     });
     this.catalog = new RuntimeConfigCatalog(this.configLoader, defaultModelCodeFor(settings));
+    this.budgetLedger = new PostgresBudgetLedger(this.database.pool);
     this.metrics.addScrapeGauges({
       queueDepth: () => this.queue.depth(),
       activeRuns: () => this.activeRunCounts(),
+      openReservations: () => this.budgetLedger.openReservations(),
     });
   }
 
@@ -120,6 +128,11 @@ export class CompositionRoot {
   }
 
   apiServices(): AgentApiServices {
+    const budgets = new BudgetService({
+      ledger: this.budgetLedger,
+      clock: systemClock,
+      policy: budgetPolicyFrom(this.settings),
+    });
     const admissions = new RunAdmissions({
       store: this.store,
       queue: this.queue,
@@ -127,6 +140,7 @@ export class CompositionRoot {
       clock: systemClock,
       logger: this.applicationLogger(),
       metrics: this.metrics,
+      ...(this.settings.budgets.enabled ? { budgets } : {}),
     });
     return {
       runs: new RunService({
@@ -155,6 +169,11 @@ export class CompositionRoot {
         catalog: this.catalog,
         clock: systemClock,
       }),
+      budgets,
+      usage: new UsageService({
+        queries: new PostgresUsageQueries(this.database.pool),
+        clock: systemClock,
+      }),
     };
   }
 
@@ -170,8 +189,11 @@ export class CompositionRoot {
         ...(auth.audience ? { audience: auth.audience } : {}),
         disabled: auth.disabled,
         devUserId: auth.dev_user_id,
+        adminClaim: auth.admin_claim,
+        adminValue: auth.admin_value,
       },
       bodyLimitBytes: http.body_limit_bytes,
+      tracing: Boolean(this.settings.telemetry.traces_endpoint),
       logger: this.logger,
       metrics: this.metrics.registry,
       checkReadiness: () => this.checkReadiness(),
@@ -189,6 +211,15 @@ export class CompositionRoot {
         info: (message) => this.logger.info(message),
         warn: (message) => this.logger.warn(message),
       },
+      ...(this.settings.budgets.enabled
+        ? {
+            budgets: {
+              ledger: this.budgetLedger,
+              metrics: this.metrics,
+              policy: callBudgetPolicyFrom(this.settings),
+            },
+          }
+        : {}),
     });
     const crew = new CrewRuntime({
       config: this.configLoader,

@@ -8,13 +8,16 @@ export async function signDevToken({
   secret,
   userId,
   expiresIn,
+  claims = {},
 }: {
   secret: string;
   userId: string;
   /** A jose time span, e.g. "1h". */
   expiresIn: string;
+  /** More claims, e.g. `{ scope: "agent-runtime:admin" }`. */
+  claims?: Record<string, unknown>;
 }): Promise<string> {
-  return new SignJWT({})
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(userId)
     .setIssuedAt()

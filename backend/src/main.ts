@@ -10,6 +10,7 @@ import {
   SettingsError,
 } from "./core/config/settings.js";
 import { createLogger } from "./core/observability/logger.js";
+import { startTracing } from "./core/observability/tracing.js";
 import { signDevToken } from "./dev-token.js";
 
 /**
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
     process.exit(78);
   }
 
+  const tracing = startTracing({ settings, role });
+  if (tracing.enabled) logger.info({ endpoint: settings.telemetry.traces_endpoint }, "tracing on");
   const root = new CompositionRoot(settings, logger);
   await root.loadConfiguration();
   const stops: (() => Promise<void>)[] = [];
@@ -115,6 +118,10 @@ async function main(): Promise<void> {
     for (const close of stops)
       await close().catch((error: unknown) => logger.error({ err: error }, "stop failed"));
     await root.close();
+    // Last, so the spans of the runs that just finished are exported.
+    await tracing
+      .shutdown()
+      .catch((error: unknown) => logger.error({ err: error }, "trace export failed"));
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));

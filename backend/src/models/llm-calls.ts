@@ -9,6 +9,8 @@ export const llmCalls = pgTable(
     id: uuid("id").primaryKey(),
     runId: text("run_id").notNull(),
     sessionId: text("session_id").notNull(),
+    /** The run's user (null only for rows written before this column existed and not backfilled). */
+    userId: text("user_id"),
     agentType: text("agent_type").notNull(),
     stage: text("stage").notNull(),
     provider: text("provider").notNull(),
@@ -41,5 +43,6 @@ export const llmCalls = pgTable(
     index("llm_calls_run_idx").on(table.runId),
     index("llm_calls_session_started_idx").on(table.sessionId, table.startedAt),
     index("llm_calls_started_idx").on(table.startedAt),
+    index("llm_calls_user_started_idx").on(table.userId, table.startedAt),
   ],
 );

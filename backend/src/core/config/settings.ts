@@ -38,6 +38,58 @@ const providerMap = <T extends z.ZodType>(value: T) =>
     })
     .default({});
 
+const usdAmount = z
+  .union([z.number(), z.string()])
+  .transform((value) => String(value).trim())
+  .refine((value) => /^\d+(\.\d{1,12})?$/.test(value), {
+    message: "must be a non-negative USD amount with at most 12 decimals",
+  });
+
+/** A limit of one budget scope; unset fields mean "no limit". */
+const scopeLimit = {
+  /** USD the scope may spend (exact decimal). */
+  usd: usdAmount.optional(),
+  /** Tokens (input + output) the scope may use. */
+  tokens: positiveInt.optional(),
+};
+
+const BudgetSettingsSchema = z
+  .object({
+    /**
+     * Enforce budgets: every model call first reserves its estimated cost in Postgres (one
+     * statement) and is refused with BUDGET_EXCEEDED when a limit would be exceeded.
+     * @defaultValue false
+     */
+    enabled: flag.default(false),
+    /** Default limit of each user over `period` (per-user overrides: admin route). */
+    user: z
+      .object({
+        ...scopeLimit,
+        /** daily | monthly (calendar, UTC) | none (lifetime). @defaultValue "monthly" */
+        period: z.enum(["daily", "monthly", "none"]).default("monthly"),
+      })
+      .prefault({}),
+    /** Default limit of one session, over its lifetime (per-agent overrides: agents.yaml). */
+    session: z.object(scopeLimit).prefault({}),
+    /** Default limit of one run (per-agent overrides: agents.yaml). */
+    run: z.object(scopeLimit).prefault({}),
+    /** Share of a limit at which a run is warned (CUSTOM budget_warning, metric). @defaultValue 0.8 */
+    soft_limit_ratio: z.coerce.number().gt(0).max(1).default(0.8),
+    /**
+     * Output tokens a call is estimated (and capped) at when its agent sets no `max_tokens`.
+     * @defaultValue 4096
+     */
+    max_output_tokens: positiveInt.default(4096),
+    /** A reservation whose call was never settled (its worker died) expires after this. @defaultValue 600 */
+    reservation_ttl_seconds: positiveInt.default(600),
+    /**
+     * Calls of models without a known price: `tokens_only` counts them against token limits
+     * only; `refuse` refuses them while a USD limit applies. @defaultValue "tokens_only"
+     */
+    unpriced: z.enum(["tokens_only", "refuse"]).default("tokens_only"),
+  })
+  .prefault({});
+
 export const SettingsSchema = z.object({
   /** @defaultValue "development" */
   env: z.enum(["development", "test", "production"]).default("development"),
@@ -79,6 +131,14 @@ export const SettingsSchema = z.object({
       disabled: flag.default(false),
       /** User id assumed when auth is disabled. @defaultValue "dev-user" */
       dev_user_id: z.string().min(1).default("dev-user"),
+      /**
+       * The token claim that grants the admin scope (budget overrides, everyone's usage): a
+       * space-separated string (OAuth 2 `scope`) or an array of strings (`scp`, `permissions`,
+       * `roles`). @defaultValue "scope"
+       */
+      admin_claim: z.string().min(1).default("scope"),
+      /** The value that claim must contain. @defaultValue "agent-runtime:admin" */
+      admin_value: z.string().min(1).default("agent-runtime:admin"),
     })
     .prefault({}),
   llm: z
@@ -152,6 +212,37 @@ export const SettingsSchema = z.object({
       agent_state_max_bytes: positiveInt.default(65_536),
     })
     .prefault({}),
+  budgets: BudgetSettingsSchema,
+  telemetry: z
+    .object({
+      /**
+       * OTLP/HTTP traces endpoint, the full URL including `/v1/traces` (Langfuse:
+       * `https://cloud.langfuse.com/api/public/otel/v1/traces`). Unset: tracing is off and costs
+       * nothing (the OpenTelemetry API's no-op).
+       */
+      traces_endpoint: optionalUrl,
+      /**
+       * Headers sent with every export, as `key=value` pairs separated by commas (values
+       * URL-encoded), like OTEL_EXPORTER_OTLP_HEADERS: e.g.
+       * `Authorization=Basic <base64 pk:sk>,x-langfuse-ingestion-version=4`.
+       */
+      headers: z
+        .string()
+        .min(1)
+        .refine(
+          (text) =>
+            text.split(",").every((pair) => pair.trim() === "" || pair.trim().indexOf("=") > 0),
+          { message: "must be key=value pairs separated by commas" },
+        )
+        .optional(),
+      /** `service.name` of every span (the role is added as `agent_runtime.role`). @defaultValue "agent-runtime" */
+      service_name: z.string().min(1).default("agent-runtime"),
+      /** Share of new traces recorded (a run's spans follow its api request's decision). @defaultValue 1 */
+      sample_ratio: z.coerce.number().min(0).max(1).default(1),
+      /** Longest wait before finished spans are exported in a batch. @defaultValue 5000 */
+      export_delay_ms: positiveInt.default(5000),
+    })
+    .prefault({}),
   log: z
     .object({
       /** @defaultValue "info" */
@@ -222,19 +313,33 @@ export function loadSettings(
     );
   }
   const settings = result.data;
-  const problems = authProblems(settings);
+  const problems = crossFieldProblems(settings);
   if (problems.length > 0) throw new SettingsError(problems);
   return deepFreeze(settings);
 }
 
-function authProblems(settings: Settings): { variable: string; message: string }[] {
-  const { auth } = settings;
+function crossFieldProblems(settings: Settings): { variable: string; message: string }[] {
+  const { auth, budgets } = settings;
+  const problems: { variable: string; message: string }[] = [];
   if (auth.disabled && settings.env === "production") {
-    return [
-      { variable: variableName(["auth", "disabled"]), message: "cannot be true in production" },
-    ];
+    problems.push({
+      variable: variableName(["auth", "disabled"]),
+      message: "cannot be true in production",
+    });
   }
-  return [];
+  // A limit that is silently ignored is worse than a start-up error.
+  if (!budgets.enabled) {
+    for (const scope of ["user", "session", "run"] as const) {
+      for (const key of ["usd", "tokens"] as const) {
+        if (budgets[scope][key] === undefined) continue;
+        problems.push({
+          variable: variableName(["budgets", scope, key]),
+          message: `is set but budgets are off: set ${variableName(["budgets", "enabled"])}=true`,
+        });
+      }
+    }
+  }
+  return problems;
 }
 
 /** `.env` in the directory npm was started from (the repository root for `npm start`). */
@@ -248,7 +353,7 @@ export function authIsConfigured(settings: Settings): boolean {
   return settings.auth.disabled || Boolean(settings.auth.jwt_secret || settings.auth.jwks_url);
 }
 
-const SECRET_PATHS = [/^llm\.provider_keys\./, /^auth\.jwt_secret$/];
+const SECRET_PATHS = [/^llm\.provider_keys\./, /^auth\.jwt_secret$/, /^telemetry\.headers$/];
 const URL_WITH_PASSWORD = /^(\w[\w+.-]*:\/\/[^:/@]*:)[^@]*@/;
 
 /** A copy of the settings that is safe to log or print: secrets and URL passwords masked. */

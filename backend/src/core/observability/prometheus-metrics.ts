@@ -1,7 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { LlmCallRecord } from "../agent/application/ports/llm-call-record.js";
 import type { RunMetrics } from "../agent/application/ports/run-metrics.js";
+import type { BudgetScope } from "../agent/domain/budget.js";
 import type { RunStatus } from "../agent/domain/run-status.js";
+import { type OpenReservations, registerReservationGauges } from "./reservation-gauges.js";
 
 const PREFIX = "agent_runtime_";
 
@@ -16,8 +18,12 @@ export class PrometheusMetrics implements RunMetrics {
   private readonly runsEnded: Counter<"status">;
   private readonly llmDuration: Histogram<"provider" | "model" | "status">;
   private readonly llmFirstToken: Histogram<"provider" | "model">;
-  private readonly llmTokens: Counter<"provider" | "model" | "kind">;
-  private readonly llmCost: Counter<"provider" | "model">;
+  private readonly llmTokens: Counter<"provider" | "model" | "agent" | "kind">;
+  private readonly llmCost: Counter<"provider" | "model" | "agent">;
+  private readonly budgetReservations: Counter<"provider" | "model" | "agent">;
+  private readonly budgetReservedUsd: Counter<"provider" | "model" | "agent">;
+  private readonly budgetRefusals: Counter<"scope" | "stage">;
+  private readonly budgetWarnings: Counter<"scope">;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
@@ -51,13 +57,37 @@ export class PrometheusMetrics implements RunMetrics {
     this.llmTokens = new Counter({
       name: `${PREFIX}llm_tokens_total`,
       help: "Tokens by kind (input includes cached; output includes reasoning)",
-      labelNames: ["provider", "model", "kind"],
+      labelNames: ["provider", "model", "agent", "kind"],
       registers,
     });
     this.llmCost = new Counter({
       name: `${PREFIX}llm_cost_usd_total`,
-      help: "LLM cost in USD (approximate; the exact sums are in Postgres)",
-      labelNames: ["provider", "model"],
+      help: "LLM spend in USD by model and agent (approximate; the exact sums are in Postgres)",
+      labelNames: ["provider", "model", "agent"],
+      registers,
+    });
+    this.budgetReservations = new Counter({
+      name: `${PREFIX}budget_reservations_total`,
+      help: "Model calls that reserved their estimated cost against the budgets",
+      labelNames: ["provider", "model", "agent"],
+      registers,
+    });
+    this.budgetReservedUsd = new Counter({
+      name: `${PREFIX}budget_reserved_usd_total`,
+      help: "Estimated USD reserved before model calls (compare with llm_cost_usd_total)",
+      labelNames: ["provider", "model", "agent"],
+      registers,
+    });
+    this.budgetRefusals = new Counter({
+      name: `${PREFIX}budget_refusals_total`,
+      help: "Runs refused at admission (429) and model calls refused (RUN_ERROR) by a budget",
+      labelNames: ["scope", "stage"],
+      registers,
+    });
+    this.budgetWarnings = new Counter({
+      name: `${PREFIX}budget_soft_limit_warnings_total`,
+      help: "Runs warned that a budget passed its soft limit",
+      labelNames: ["scope"],
       registers,
     });
   }
@@ -80,21 +110,49 @@ export class PrometheusMetrics implements RunMetrics {
         (record.first_token_at.getTime() - record.started_at.getTime()) / 1000,
       );
     }
-    this.llmTokens.inc({ ...labels, kind: "input" }, record.input_tokens);
-    this.llmTokens.inc({ ...labels, kind: "output" }, record.output_tokens);
-    this.llmTokens.inc({ ...labels, kind: "cached_input" }, record.cache_read_tokens);
-    this.llmTokens.inc({ ...labels, kind: "reasoning" }, record.reasoning_tokens);
-    if (record.cost_usd !== null) this.llmCost.inc(labels, Number(record.cost_usd));
+    const byAgent = { ...labels, agent: record.agent_type };
+    this.llmTokens.inc({ ...byAgent, kind: "input" }, record.input_tokens);
+    this.llmTokens.inc({ ...byAgent, kind: "output" }, record.output_tokens);
+    this.llmTokens.inc({ ...byAgent, kind: "cached_input" }, record.cache_read_tokens);
+    this.llmTokens.inc({ ...byAgent, kind: "reasoning" }, record.reasoning_tokens);
+    if (record.cost_usd !== null) this.llmCost.inc(byAgent, Number(record.cost_usd));
+  }
+
+  budgetReserved({
+    provider,
+    model,
+    agent,
+    estimateUsd,
+  }: {
+    provider: string;
+    model: string;
+    agent: string;
+    estimateUsd: string | null;
+  }): void {
+    const labels = { provider, model, agent };
+    this.budgetReservations.inc(labels);
+    if (estimateUsd !== null) this.budgetReservedUsd.inc(labels, Number(estimateUsd));
+  }
+
+  budgetRefused({ scope, stage }: { scope: BudgetScope; stage: "admission" | "call" }): void {
+    this.budgetRefusals.inc({ scope, stage });
+  }
+
+  budgetWarning(scope: BudgetScope): void {
+    this.budgetWarnings.inc({ scope });
   }
 
   /** Gauges computed at scrape time (queue depth, active runs). */
   addScrapeGauges({
     queueDepth,
     activeRuns,
+    openReservations,
   }: {
     queueDepth: () => Promise<number>;
     activeRuns: () => Promise<Record<string, number>>;
+    openReservations?: () => Promise<OpenReservations[]>;
   }): void {
+    if (openReservations) registerReservationGauges(this.registry, openReservations);
     new Gauge({
       name: `${PREFIX}queue_depth`,
       help: "Jobs waiting or delayed in the run queue",

@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RunAcceptance } from "../../core/agent/application/run-request.js";
 import { type AuthOptions, createAuthenticator } from "./dependencies.js";
+import { llmCallJson } from "./metering-json.js";
+import { meteringRoutes } from "./metering-routes.js";
 import {
   CancelAcceptedSchema,
   ErrorSchema,
@@ -77,7 +79,13 @@ export interface AgentRouterOptions {
   auth: AuthOptions;
 }
 
-const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+const errors = {
+  400: ErrorSchema,
+  401: ErrorSchema,
+  404: ErrorSchema,
+  409: ErrorSchema,
+  429: ErrorSchema,
+};
 
 /**
  * /api/v1/agent: HTTP only. Each route authenticates, validates, calls one application
@@ -89,11 +97,14 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
 ) => {
   const authenticate = createAuthenticator(auth);
   app.decorateRequest("userId", "");
+  app.decorateRequest("isAdmin", false);
   // onRequest: auth needs only headers, so an unauthenticated body is never parsed or validated.
   app.addHook("onRequest", async (request) => {
-    const pending = authenticate(request);
-    request.userId = await pending;
+    const principal = await authenticate(request);
+    request.userId = principal.userId;
+    request.isAdmin = principal.admin;
   });
+  await app.register(meteringRoutes, { services });
 
   app.post(
     "/runs",
@@ -120,15 +131,21 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
     "/runs/:runId",
     {
       schema: {
-        summary: "A run: status, timings, usage",
+        summary: "A run: status, timings, usage and the per-call breakdown",
         params: RunParamsSchema,
         response: { 200: RunSchema, ...errors },
       },
     },
-    async (request) =>
-      runJson(
-        await services.conversations.run({ runId: request.params.runId, userId: request.userId }),
-      ),
+    async (request) => {
+      const run = await services.conversations.run({
+        runId: request.params.runId,
+        userId: request.userId,
+      });
+      return {
+        ...runJson(run),
+        llm_calls: (await services.usage.callsOfRun(run.id)).map(llmCallJson),
+      };
+    },
   );
 
   app.get(
@@ -235,18 +252,21 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
     "/sessions/:sessionId",
     {
       schema: {
-        summary: "A session: status, state_snapshot, usage",
+        summary: "A session: status, state_snapshot, usage and the per-call breakdown",
         params: SessionParamsSchema,
         response: { 200: SessionSchema, ...errors },
       },
     },
-    async (request) =>
-      sessionJson(
-        await services.conversations.session({
-          sessionId: request.params.sessionId,
-          userId: request.userId,
-        }),
-      ),
+    async (request) => {
+      const session = await services.conversations.session({
+        sessionId: request.params.sessionId,
+        userId: request.userId,
+      });
+      return {
+        ...sessionJson(session),
+        llm_calls: (await services.usage.callsOfSession(session.id)).map(llmCallJson),
+      };
+    },
   );
 
   app.delete(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LlmCallSchema } from "./metering-schemas.js";
 
 /*
  * Request and response shapes of /api/v1/agent, in zod: they validate requests (4xx naming
@@ -142,6 +143,7 @@ export const RunSchema = z.object({
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
   usage: UsageSchema,
+  llm_calls: z.array(LlmCallSchema).describe("every provider call of the run, oldest first"),
 });
 
 export const SessionSchema = z.object({
@@ -156,10 +158,13 @@ export const SessionSchema = z.object({
   state_snapshot: z.unknown(),
   created_at: z.string(),
   updated_at: z.string(),
+  llm_calls: z
+    .array(LlmCallSchema)
+    .describe("the session's provider calls, oldest first (at most 1000)"),
 });
 
 export const SessionListSchema = z.object({
-  sessions: z.array(SessionSchema.omit({ state_snapshot: true })),
+  sessions: z.array(SessionSchema.omit({ state_snapshot: true, llm_calls: true })),
   limit: z.number(),
   offset: z.number(),
 });

@@ -1,3 +1,4 @@
+import type { BudgetService } from "../../core/agent/application/budget-service.js";
 import type { CancelService } from "../../core/agent/application/cancel-service.js";
 import type { ConversationService } from "../../core/agent/application/conversation-service.js";
 import type { ChatMessage } from "../../core/agent/application/ports/chat-message.js";
@@ -10,6 +11,7 @@ import type {
 import type { ResumeService } from "../../core/agent/application/resume-service.js";
 import type { RunRequest } from "../../core/agent/application/run-request.js";
 import type { RunService } from "../../core/agent/application/run-service.js";
+import type { UsageService } from "../../core/agent/application/usage-service.js";
 import type { AgUiMessage, RunAgentInputBody } from "./schemas.js";
 
 /** The application services the routes call; wired by the composition root. */
@@ -18,6 +20,8 @@ export interface AgentApiServices {
   resumes: ResumeService;
   cancels: CancelService;
   conversations: ConversationService;
+  budgets: BudgetService;
+  usage: UsageService;
 }
 
 function contentText(content: string | { type: string }[]): string {

@@ -55,12 +55,15 @@ describe("migrations on an empty server", () => {
     );
     expect(tables.map((row) => row.table_name)).toEqual([
       "audit_log",
+      "budget_reservations",
       "llm_calls",
       "messages",
       "runs",
       "sessions",
       "system_agents",
       "tool_executions",
+      "user_budgets",
+      "user_daily_spend",
     ]);
   });
 
@@ -77,6 +80,7 @@ describe("migrations on an empty server", () => {
       { table_name: "llm_calls", numeric_precision: 20, numeric_scale: 12 },
       { table_name: "runs", numeric_precision: 20, numeric_scale: 12 },
       { table_name: "sessions", numeric_precision: 20, numeric_scale: 12 },
+      { table_name: "user_daily_spend", numeric_precision: 20, numeric_scale: 12 },
     ]);
   });
 

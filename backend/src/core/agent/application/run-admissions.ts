@@ -1,4 +1,4 @@
-import { type AgentError, ToolCorrelationError } from "../domain/errors.js";
+import { type AgentError, BudgetExceededError, ToolCorrelationError } from "../domain/errors.js";
 import type { ContextEntry } from "../domain/state-snapshot.js";
 import type { PlannedRun } from "./admission-plan.js";
 import type { Clock } from "./ports/clock.js";
@@ -17,6 +17,8 @@ export interface RunAdmissionDependencies {
   clock: Clock;
   logger: Logger;
   metrics: RunMetrics;
+  /** Refuses (BUDGET_EXCEEDED, 429) a user whose budget is used up; absent: no check. */
+  budgets?: { assertAdmissible(input: { userId: string }): Promise<void> };
 }
 
 /**
@@ -54,6 +56,7 @@ export class RunAdmissions {
     plainTurn?: boolean;
   }): Promise<RunAcceptance> {
     const { store, queue, events, clock } = this.dependencies;
+    await this.assertWithinBudget({ userId, runId });
     const now = clock();
     let planned: PlannedRun | undefined;
     let admission: Awaited<ReturnType<RunStore["admit"]>>;
@@ -133,6 +136,25 @@ export class RunAdmissions {
       startEvent,
       dispatched,
     };
+  }
+
+  /**
+   * A user over budget cannot start runs; a replay of a run already admitted still answers
+   * with that run (it spends nothing new).
+   */
+  private async assertWithinBudget({ userId, runId }: { userId: string; runId: string }) {
+    const { budgets, store, metrics } = this.dependencies;
+    if (!budgets) return;
+    try {
+      await budgets.assertAdmissible({ userId });
+    } catch (error) {
+      if (!BudgetExceededError.isInstance(error)) throw error;
+      if ((await store.findRun(runId))?.userId === userId) return;
+      const scope = error.details?.scope;
+      if (scope === "user" || scope === "session" || scope === "run")
+        metrics.budgetRefused({ scope, stage: "admission" });
+      throw error;
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   startRun,
 } from "../domain/state-snapshot.js";
 import { applyResume, PendingToolStore } from "../domain/tool-correlation.js";
+import { budgetWarningEvent } from "./budget-warning-event.js";
 import { LlmCallBuffer } from "./llm-call-buffer.js";
 import type { AgentCatalog } from "./ports/agent-catalog.js";
 import type { CancelSignals } from "./ports/cancel-signals.js";
@@ -92,7 +93,13 @@ export class RunExecution {
     this.snapshot = session.snapshot;
     this.version = session.version;
     this.publisher = new RunEventPublisher(dependencies.events, run.id);
-    this.calls = new LlmCallBuffer((record) => dependencies.metrics.llmCall(record));
+    this.calls = new LlmCallBuffer(
+      (record) => dependencies.metrics.llmCall(record),
+      (warning) => {
+        dependencies.metrics.budgetWarning(warning.scope);
+        this.publisher.emit(budgetWarningEvent(warning));
+      },
+    );
   }
 
   async execute({
@@ -130,6 +137,7 @@ export class RunExecution {
       const result = await this.dependencies.crew.run({
         runId: this.run.id,
         sessionId: this.session.id,
+        userId: this.run.userId,
         snapshot: this.snapshot,
         history,
         signal,

@@ -22,6 +22,26 @@ export function addDecimal(a: string, b: string): string {
   return formatScaled(toScaled(exact(a)) + toScaled(exact(b)));
 }
 
+/** -1, 0 or 1 as `a` is less than, equal to or greater than `b` (exactly). */
+export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
+  const difference = toScaled(exact(a)) - toScaled(exact(b));
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+}
+
+/**
+ * Whether `value` ≥ `ratio` × `limit`, exactly for the decimals (the ratio, a setting such as
+ * 0.8, is taken to six decimal places).
+ */
+export function reachesShare(value: string, limit: string, ratio: number): boolean {
+  const ratioMillionths = BigInt(Math.round(ratio * 1_000_000));
+  return toScaled(exact(value)) * 1_000_000n >= toScaled(exact(limit)) * ratioMillionths;
+}
+
+/** `a − b`, exactly. */
+export function subtractDecimal(a: string, b: string): string {
+  return formatScaled(toScaled(exact(a)) - toScaled(exact(b)));
+}
+
 /**
  * A canonical decimal string. Numbers use their shortest decimal representation (so 2.8e-8
  * becomes "0.000000028", not its binary expansion); more than 12 fractional digits are rounded

@@ -21,6 +21,7 @@ export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];
 export const REQUEST_ERROR_CODES = [
   "VALIDATION_ERROR",
   "UNAUTHORIZED",
+  "FORBIDDEN",
   "NOT_FOUND",
   "PAYLOAD_TOO_LARGE",
   "RUN_NOT_ACTIVE",
@@ -64,6 +65,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 400;
     case "UNAUTHORIZED":
       return 401;
+    case "FORBIDDEN":
+      return 403;
     case "NOT_FOUND":
       return 404;
     case "THREAD_BUSY":
@@ -136,6 +139,7 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
       return code;
     case "VALIDATION_ERROR":
     case "UNAUTHORIZED":
+    case "FORBIDDEN":
     case "NOT_FOUND":
     case "PAYLOAD_TOO_LARGE":
     case "RUN_NOT_ACTIVE":

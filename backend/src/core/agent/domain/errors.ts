@@ -147,6 +147,7 @@ export function errorFromJSON({
       return new ConfigInvalidError(init);
     case "VALIDATION_ERROR":
     case "UNAUTHORIZED":
+    case "FORBIDDEN":
     case "NOT_FOUND":
     case "PAYLOAD_TOO_LARGE":
     case "RUN_NOT_ACTIVE":

@@ -18,6 +18,8 @@ export interface CrewStep {
 export interface CrewRunInput {
   runId: string;
   sessionId: string;
+  /** The run's user: whose budget its model calls spend. */
+  userId: string;
   /** The snapshot to continue from: its run cursor says which stage and iteration. */
   snapshot: StateSnapshot;
   /** Persisted conversation, oldest first, including this run's messages so far. */

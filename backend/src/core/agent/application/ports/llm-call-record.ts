@@ -1,7 +1,11 @@
+import type { BudgetWarning } from "../../domain/budget-warnings.js";
+
 /** Who a provider call is made for; copied onto its `llm_calls` row. */
 export interface LlmCallContext {
   runId: string;
   sessionId: string;
+  /** The run's user: whose budget the call spends. */
+  userId: string;
   agentType: string;
   stage: string;
 }
@@ -15,6 +19,7 @@ export interface LlmCallRecord {
   id: string;
   run_id: string;
   session_id: string;
+  user_id: string;
   agent_type: string;
   stage: string;
   provider: string;
@@ -45,4 +50,6 @@ export interface LlmCallRecord {
 /** Port: receives each finished call; the worker buffers records into its checkpoint. */
 export interface LlmCallRecorder {
   record(call: LlmCallRecord): void;
+  /** A budget passed its soft limit before a call (the recorder reports it once per scope). */
+  budgetWarning?(warning: BudgetWarning): void;
 }

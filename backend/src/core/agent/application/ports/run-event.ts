@@ -22,7 +22,9 @@ export type CrewEvent =
   /** A change of the shared state as RFC 6902 operations. */
   | { type: "state-delta"; operations: readonly JsonPatchOperation[] }
   /** Which state keys a tool's streaming arguments are about to write (CUSTOM PredictState). */
-  | { type: "predict-state"; entries: { stateKey: string; tool: string; toolArgument: string }[] };
+  | { type: "predict-state"; entries: { stateKey: string; tool: string; toolArgument: string }[] }
+  /** An application event (AG-UI CUSTOM), e.g. `budget_warning`. */
+  | { type: "custom"; name: string; value: unknown };
 
 export type RunOutcome =
   | { type: "success"; pendingToolCallIds?: string[] }

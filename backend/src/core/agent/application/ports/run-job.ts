@@ -24,6 +24,11 @@ export interface RunJob {
   context?: ContextEntry[];
   /** Only for resumes: the decisions to apply to the pending tool calls. */
   decisions: ResumeDecision[];
+  /**
+   * W3C trace context (`traceparent`, `tracestate`) of the request that queued the run, so
+   * the worker's spans join its trace; set by the queue adapter when tracing is on.
+   */
+  traceContext?: Record<string, string>;
 }
 
 /** Enqueues runs for the workers; `jobId = runId`, so enqueuing twice is harmless. */

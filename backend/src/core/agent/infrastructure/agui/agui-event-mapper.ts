@@ -67,6 +67,8 @@ export function toAgUiEvent(event: RunEvent): Event {
       };
     case "messages-snapshot":
       return { type: EventType.MESSAGES_SNAPSHOT, messages: event.messages as Message[] };
+    case "custom":
+      return { type: EventType.CUSTOM, name: event.name, value: event.value };
     case "legacy-interrupt":
       return { type: EventType.CUSTOM, name: "on_interrupt", value: event.interrupts };
     case "run-finish":

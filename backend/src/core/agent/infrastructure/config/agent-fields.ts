@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { normalizeDecimal } from "../../domain/decimal.js";
 import type { ConfigReport } from "./config-report.js";
 import { CREWAI_AGENT_FIELDS } from "./crewai-fields.js";
 import { formatKeyPath, type KeySegment } from "./key-path.js";
@@ -8,6 +9,23 @@ import { reportZodIssues, splitKnownFields } from "./zod-issues.js";
 
 const text = z.string().trim().min(1, "must not be empty");
 
+/** A USD limit: a non-negative number or decimal string, kept as an exact decimal string. */
+const usdLimit = z
+  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?$/, "must be a USD amount")])
+  .transform((value) => normalizeDecimal(value));
+
+/** One scope of an agent's `budget`: a field left out keeps the default, null lifts it. */
+const ScopeBudgetSchema = z.strictObject({
+  usd: usdLimit.nullable().optional(),
+  tokens: z.number().int().positive().nullable().optional(),
+});
+
+/** `budget`: the session and run limits of the calls this agent makes (ours, not CrewAI's). */
+const AgentBudgetSchema = z.strictObject({
+  session: ScopeBudgetSchema.optional(),
+  run: ScopeBudgetSchema.optional(),
+});
+
 const AgentFieldsSchema = z.object({
   name: text.optional(),
   role: text.optional(),
@@ -16,6 +34,7 @@ const AgentFieldsSchema = z.object({
   tools: z.array(z.string().trim().min(1, "must not be empty")).optional(),
   max_iter: z.number().int().positive().optional(),
   allow_delegation: z.boolean().optional(),
+  budget: AgentBudgetSchema.optional(),
 });
 
 const AGENT_FIELDS: ReadonlySet<string> = new Set([...Object.keys(AgentFieldsSchema.shape), "llm"]);
@@ -28,7 +47,15 @@ const DEFAULT_MAX_ITER = 10;
 export type AgentFields = Partial<
   Pick<
     AgentConfig,
-    "name" | "role" | "goal" | "backstory" | "llm" | "tools" | "max_iter" | "allow_delegation"
+    | "name"
+    | "role"
+    | "goal"
+    | "backstory"
+    | "llm"
+    | "tools"
+    | "max_iter"
+    | "allow_delegation"
+    | "budget"
   >
 >;
 
@@ -86,6 +113,7 @@ export function withAgentDefaults(
     tools: agent.tools ?? [],
     max_iter: agent.max_iter ?? DEFAULT_MAX_ITER,
     allow_delegation: agent.allow_delegation ?? false,
+    ...(agent.budget ? { budget: agent.budget } : {}),
     extra: agent.extra,
     source: agent.source,
   };

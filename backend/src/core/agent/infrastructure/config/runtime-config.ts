@@ -1,3 +1,5 @@
+import type { AgentBudget } from "../../domain/budget.js";
+
 /** LLM settings of an agent; unknown keys (e.g. a CrewAI `model` string) are kept as they are. */
 export interface LlmSettings {
   model_code?: string;
@@ -22,6 +24,8 @@ export interface AgentConfig {
   /** @defaultValue 10 */
   max_iter: number;
   allow_delegation: boolean;
+  /** Session and run limits of this agent's model calls (over the settings defaults). */
+  budget?: AgentBudget;
   /** Fields this runtime does not use (CrewAI's `verbose`, `memory`…), kept verbatim. */
   extra: Record<string, unknown>;
   source: AgentSource;

@@ -97,6 +97,7 @@ export function mergeSystemAgentRow(input: {
     tools: fields.tools ?? base?.tools,
     max_iter: fields.max_iter ?? base?.max_iter,
     allow_delegation: fields.allow_delegation ?? base?.allow_delegation,
+    budget: fields.budget ?? base?.budget,
     extra: { ...base?.extra, ...parsed.extra },
     source: { table: SYSTEM_AGENTS_TABLE, id: row.id, version: row.version },
   });

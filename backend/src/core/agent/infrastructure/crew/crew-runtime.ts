@@ -8,6 +8,7 @@ import type { RuntimeConfig } from "../config/runtime-config.js";
 import type { RuntimeConfigLoader } from "../config/runtime-config-loader.js";
 import { type CrewDependencies, type CrewRunState, latestUserText } from "./crew-context.js";
 import { buildCrew, type Crew } from "./crew-factory.js";
+import { annotateWorkflowSpan, inStageSpan } from "./crew-spans.js";
 import { settleDecidedCalls } from "./settle-decided-calls.js";
 import { runStage } from "./stage-runner.js";
 
@@ -50,6 +51,7 @@ export class CrewRuntime implements CrewRunner {
         message: `workflow "${cursor.workflow}" is not configured any more`,
       });
     }
+    annotateWorkflowSpan(cursor.workflow);
     const state: CrewRunState = {
       input,
       config,
@@ -62,12 +64,14 @@ export class CrewRuntime implements CrewRunner {
       const stage = crew.stages[index];
       if (!stage) break;
       input.emit({ type: "stage-start", stage: stage.name });
-      if (index === cursor.stage_index) await settleDecidedCalls(state, this.dependencies);
-      const result = await runStage({
-        state,
-        stage,
-        nextStage: crew.stages[index + 1]?.name ?? null,
-        dependencies: this.dependencies,
+      const result = await inStageSpan(stage, async () => {
+        if (index === cursor.stage_index) await settleDecidedCalls(state, this.dependencies);
+        return runStage({
+          state,
+          stage,
+          nextStage: crew.stages[index + 1]?.name ?? null,
+          dependencies: this.dependencies,
+        });
       });
       input.emit({ type: "stage-end", stage: stage.name });
       if (result.type === "paused") return { type: "paused", snapshot: state.snapshot };

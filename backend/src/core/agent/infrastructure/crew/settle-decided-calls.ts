@@ -7,6 +7,7 @@ import { PendingToolStore } from "../../domain/tool-correlation.js";
 import { recordingStateAccess } from "./agent-state-access.js";
 import { type CrewDependencies, type CrewRunState, checkpointStep } from "./crew-context.js";
 import { stateChange } from "./shared-state-change.js";
+import { inToolCallSpan } from "./tool-call-span.js";
 import { emitToolResult, toolMessage } from "./tool-message.js";
 
 /**
@@ -49,15 +50,17 @@ async function execute(state: CrewRunState, dependencies: CrewDependencies, call
     : stored;
   const recording = recordingStateAccess(base);
   let result: ToolResult = tool
-    ? await dependencies.tools.execute({
-        tool,
-        args,
-        runId: state.input.runId,
-        toolCallId: call.tool_call_id,
-        signal: state.input.signal,
-        now: dependencies.clock(),
-        state: recording.access,
-      })
+    ? await inToolCallSpan({ toolName: tool.name, toolCallId: call.tool_call_id }, () =>
+        dependencies.tools.execute({
+          tool,
+          args,
+          runId: state.input.runId,
+          toolCallId: call.tool_call_id,
+          signal: state.input.signal,
+          now: dependencies.clock(),
+          state: recording.access,
+        }),
+      )
     : {
         content: JSON.stringify({ error: `Tool ${call.tool_name} is not configured` }),
         error: "tool not configured",

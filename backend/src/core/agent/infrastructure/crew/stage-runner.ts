@@ -17,6 +17,7 @@ import { ToolCallIdAllocator } from "./run-tool-call-ids.js";
 import { settleDecidedCalls } from "./settle-decided-calls.js";
 import { applyContextStateChange } from "./shared-state-change.js";
 import { stagePromptInputs, systemPrompt } from "./system-prompt.js";
+import { inToolCallSpan } from "./tool-call-span.js";
 import { emitToolResult, type ToolMessage, toolMessage } from "./tool-message.js";
 
 export type StageResult = { type: "finished" } | { type: "paused" };
@@ -63,10 +64,12 @@ export async function runStage({
       context: {
         runId: state.input.runId,
         sessionId: state.input.sessionId,
+        userId: state.input.userId,
         agentType: stage.agent.agentType,
         stage: stage.name,
       },
       recorder: state.input.recorder,
+      ...(stage.agent.config.budget ? { agentBudget: stage.agent.config.budget } : {}),
     });
     const step = await streamModelStep({
       model,
@@ -255,15 +258,17 @@ async function runContextTools({
     const recording = recordingStateAccess(state.snapshot.agent_state);
     const result =
       tool && !tool.requires_approval && !tool.interrupt && !call.invalid
-        ? await dependencies.tools.execute({
-            tool,
-            args: call.args,
-            runId: state.input.runId,
-            toolCallId: call.toolCallId,
-            signal: state.input.signal,
-            now: dependencies.clock(),
-            state: recording.access,
-          })
+        ? await inToolCallSpan({ toolName: tool.name, toolCallId: call.toolCallId }, () =>
+            dependencies.tools.execute({
+              tool,
+              args: call.args,
+              runId: state.input.runId,
+              toolCallId: call.toolCallId,
+              signal: state.input.signal,
+              now: dependencies.clock(),
+              state: recording.access,
+            }),
+          )
         : {
             content: JSON.stringify({ error: `Tool ${call.toolName} is not available here` }),
             error: "unavailable",

@@ -3,8 +3,15 @@ import type {
   LanguageModelV3StreamPart,
   LanguageModelV3Usage,
 } from "@ai-sdk/provider";
+import type { Span } from "@opentelemetry/api";
 import type { PriceOverride } from "../config/runtime-config.js";
-import type { LlmCallContext, LlmCallRecorder, LlmCallStatus } from "./llm-call-record.js";
+import type {
+  LlmCallContext,
+  LlmCallRecord,
+  LlmCallRecorder,
+  LlmCallStatus,
+} from "./llm-call-record.js";
+import { finishLlmCallSpan, startLlmCallSpan } from "./llm-call-span.js";
 import { type CallPrice, type CallTokens, priceCall, reportedCost } from "./pricing.js";
 import { describeLlmError, rememberLlmErrorOrigin } from "./translate-llm-error.js";
 
@@ -21,6 +28,8 @@ export interface LlmCallMeterInit {
   target: MeteredTarget;
   context: LlmCallContext;
   recorder: LlmCallRecorder;
+  /** The request's options that the call's span reports. */
+  request?: { maxOutputTokens?: number; temperature?: number };
 }
 
 type Headers = Record<string, string | undefined>;
@@ -40,10 +49,18 @@ export class LlmCallMeter {
   #headers: Headers | undefined;
   #streamError: string | null = null;
   #recorded = false;
+  readonly #span: Span;
 
   constructor(init: LlmCallMeterInit) {
     this.#init = init;
     this.#startedAt = init.clock();
+    this.#span = startLlmCallSpan({
+      callId: init.id,
+      provider: init.target.provider,
+      modelId: init.target.modelId,
+      context: init.context,
+      ...init.request,
+    });
   }
 
   setHeaders(headers: Headers | undefined): void {
@@ -118,10 +135,11 @@ export class LlmCallMeter {
     const { id, clock, target, context, recorder } = this.#init;
     const tokens = tokensOf(this.#usage);
     const price = this.#price(tokens);
-    recorder.record({
+    const record: LlmCallRecord = {
       id,
       run_id: context.runId,
       session_id: context.sessionId,
+      user_id: context.userId,
       agent_type: context.agentType,
       stage: context.stage,
       provider: target.provider,
@@ -139,7 +157,9 @@ export class LlmCallMeter {
       cost_usd: price.cost_usd,
       cost_source: price.cost_source,
       error,
-    });
+    };
+    finishLlmCallSpan(this.#span, record);
+    recorder.record(record);
   }
 
   #price(tokens: CallTokens): CallPrice {

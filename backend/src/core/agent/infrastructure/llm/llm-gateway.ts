@@ -1,8 +1,10 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { wrapLanguageModel } from "ai";
 import type { Settings } from "../../../config/settings.js";
+import type { AgentBudget } from "../../domain/budget.js";
 import type { ModelConfig } from "../config/runtime-config.js";
 import { withoutUndefined } from "../config/without-undefined.js";
+import { type BudgetGuardDependencies, CallBudgetGuard } from "./budget-guard.js";
 import { AUTO_MODEL_CODE, defaultModelCodeFor } from "./default-model-code.js";
 import type { LlmCallContext, LlmCallRecorder } from "./llm-call-record.js";
 import { createMeteringMiddleware } from "./metering-middleware.js";
@@ -22,11 +24,16 @@ export interface GatewayLogger {
 export interface LlmGateway {
   /** Resolves a model code; throws `LLM_NOT_CONFIGURED` for unknown codes and missing keys. */
   describe(modelCode: string): ResolvedModel;
-  /** The model for one agent step, metered: every provider call becomes one record. */
+  /**
+   * The model for one agent's steps, metered: every provider call becomes one record, and
+   * with budgets on, first reserves its estimate against the user's, the session's and the
+   * run's limits (the agent's `budget` overriding the session and run defaults).
+   */
   model(input: {
     modelCode: string;
     context: LlmCallContext;
     recorder: LlmCallRecorder;
+    agentBudget?: AgentBudget;
   }): LanguageModelV3;
   /** `llm.default_model_code`, with "auto" resolved (see `defaultModelCodeFor`). */
   readonly defaultModelCode: string;
@@ -39,6 +46,8 @@ export interface LlmGatewayDependencies {
   ids: () => string;
   clock: () => Date;
   logger?: GatewayLogger;
+  /** Set when budgets are on (settings `budgets.enabled`). */
+  budgets?: BudgetGuardDependencies;
 }
 
 export function createLlmGateway(dependencies: LlmGatewayDependencies): LlmGateway {
@@ -78,9 +87,15 @@ export function createLlmGateway(dependencies: LlmGatewayDependencies): LlmGatew
   return {
     defaultModelCode,
     describe: (modelCode) => resolve(modelCode).resolved,
-    model({ modelCode, context, recorder }) {
+    model({ modelCode, context, recorder, agentBudget }) {
       const { resolved, config } = resolve(modelCode);
       if (resolved.offline) announceDemo(`model code "${resolved.code}"`);
+      const target = {
+        provider: resolved.provider,
+        modelId: resolved.modelId,
+        priceOverride: config.price_override,
+      };
+      const { budgets } = dependencies;
       return wrapLanguageModel({
         model: registry.languageModel(resolved),
         middleware: createMeteringMiddleware({
@@ -88,11 +103,18 @@ export function createLlmGateway(dependencies: LlmGatewayDependencies): LlmGatew
           clock,
           context,
           recorder,
-          target: {
-            provider: resolved.provider,
-            modelId: resolved.modelId,
-            priceOverride: config.price_override,
-          },
+          target,
+          ...(budgets
+            ? {
+                guard: new CallBudgetGuard(budgets, {
+                  context,
+                  target,
+                  agentBudget,
+                  recorder,
+                  clock,
+                }),
+              }
+            : {}),
         }),
       });
     },

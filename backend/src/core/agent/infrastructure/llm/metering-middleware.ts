@@ -1,9 +1,11 @@
 import type {
+  LanguageModelV3CallOptions,
   LanguageModelV3GenerateResult,
   LanguageModelV3Middleware,
   LanguageModelV3StreamPart,
   LanguageModelV3StreamResult,
 } from "@ai-sdk/provider";
+import type { CallBudgetGuard } from "./budget-guard.js";
 import { LlmCallMeter, type MeteredTarget } from "./llm-call-meter.js";
 import type { LlmCallContext, LlmCallRecorder } from "./llm-call-record.js";
 
@@ -13,30 +15,53 @@ export interface MeteringMiddlewareInit {
   target: MeteredTarget;
   context: LlmCallContext;
   recorder: LlmCallRecorder;
+  /** Present when budgets are on: each call first reserves its estimate (and may be refused). */
+  guard?: CallBudgetGuard;
 }
 
 /**
  * Meters every provider call that passes through it: one `llm_calls` record per `doGenerate`
  * / `doStream`, so each retry attempt (the crew's `withRetries` in crew/model-step.ts) is a
- * record of its own. The call id is minted before the request. Errors are recorded and
+ * record of its own. The call id is minted before the request; with budgets on, the call's
+ * reservation is made under that id first (a refused call is not made and not recorded), and
+ * the call's output is capped at what the reservation assumed. Errors are recorded and
  * rethrown untouched (retry logic must still recognise them); `translateLlmError` turns them
  * into coded errors later.
  */
 export function createMeteringMiddleware(init: MeteringMiddlewareInit): LanguageModelV3Middleware {
-  const startMeter = () =>
-    new LlmCallMeter({
-      id: init.ids(),
+  const { guard } = init;
+  const startCall = async (params: LanguageModelV3CallOptions) => {
+    const id = init.ids();
+    if (guard) await guard.reserve({ callId: id, params });
+    return new LlmCallMeter({
+      id,
       clock: init.clock,
       target: init.target,
       context: init.context,
       recorder: init.recorder,
+      request: {
+        ...(params.maxOutputTokens === undefined
+          ? {}
+          : { maxOutputTokens: params.maxOutputTokens }),
+        ...(params.temperature === undefined ? {} : { temperature: params.temperature }),
+      },
     });
+  };
 
   return {
     specificationVersion: "v3",
 
+    ...(guard
+      ? {
+          transformParams: async ({ params }) => ({
+            ...params,
+            maxOutputTokens: guard.outputCap(params.maxOutputTokens),
+          }),
+        }
+      : {}),
+
     async wrapGenerate({ doGenerate, params }) {
-      const meter = startMeter();
+      const meter = await startCall(params);
       let result: LanguageModelV3GenerateResult;
       try {
         result = await doGenerate();
@@ -52,7 +77,7 @@ export function createMeteringMiddleware(init: MeteringMiddlewareInit): Language
     },
 
     async wrapStream({ doStream, params }) {
-      const meter = startMeter();
+      const meter = await startCall(params);
       let result: LanguageModelV3StreamResult;
       try {
         result = await doStream();

@@ -1,5 +1,6 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { currentTraceCarrier } from "../../../../core/observability/trace-spans.js";
 import type { RunJob, RunQueue } from "../../application/ports/run-job.js";
 import { parseRunJob } from "./job-catalog.js";
 
@@ -34,8 +35,11 @@ export class BullmqRunQueue implements RunQueue {
     });
   }
 
+  /** The job carries the active trace context (the api request's), when tracing is on. */
   async enqueue(job: RunJob): Promise<void> {
-    await this.queue.add(job.kind, parseRunJob(job), { jobId: job.runId });
+    const traceContext = job.traceContext ?? currentTraceCarrier();
+    const data = traceContext ? { ...job, traceContext } : job;
+    await this.queue.add(job.kind, parseRunJob(data), { jobId: job.runId });
   }
 
   /** Jobs waiting or delayed (the queue-depth metric). */

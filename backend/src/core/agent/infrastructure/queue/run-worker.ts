@@ -4,6 +4,7 @@ import type { Logger } from "../../application/ports/logger.js";
 import { RunHandedBackError } from "../../application/run-execution.js";
 import type { RunExecutor } from "../../application/run-executor.js";
 import { parseRunJob } from "./job-catalog.js";
+import { inRunSpan } from "./run-span.js";
 
 export interface RunWorkerSettings {
   name: string;
@@ -41,12 +42,11 @@ export function startRunWorker({
   const process = async (job: Job, token?: string) => {
     const data = parseRunJob(job.data);
     const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const attempt = Math.max(job.attemptsStarted, 1);
     try {
-      await executor.execute(data, {
-        shutdown: shutdown.signal,
-        finalAttempt,
-        attempt: Math.max(job.attemptsStarted, 1),
-      });
+      await inRunSpan({ job: data, attempt }, () =>
+        executor.execute(data, { shutdown: shutdown.signal, finalAttempt, attempt }),
+      );
     } catch (error) {
       if (error instanceof RunHandedBackError && token) {
         // Back to the queue without spending an attempt; another worker continues the run.

@@ -8,6 +8,7 @@ function record(overrides: Partial<LlmCallRecord>): LlmCallRecord {
     id: "c",
     run_id: "r",
     session_id: "s",
+    user_id: "u",
     agent_type: "a",
     stage: "respond",
     provider: "deepseek",

@@ -37,6 +37,7 @@ function call(
     id: randomUUID(),
     run_id: ids.runId,
     session_id: ids.sessionId,
+    user_id: "alice",
     agent_type: "responder",
     stage: "respond",
     provider: "deepseek",

@@ -12,6 +12,7 @@ import { type Settings, SettingsSchema } from "../../../../../../src/core/config
 export const CONTEXT: LlmCallContext = {
   runId: "run-1",
   sessionId: "session-1",
+  userId: "user-1",
   agentType: "responder",
   stage: "respond",
 };
