@@ -33,9 +33,11 @@ if [ "${DOJO_SKIP_PREPARE:-0}" != 1 ] || [ ! -d "$dojo/node_modules" ]; then
   (cd "$dojo" && npm install --no-audit --no-fund --loglevel=error)
 fi
 
+# Each service runs in its own process group (setsid), so stopping it stops its children too
+# (`npm run dev` starts next, which starts its server).
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -69,13 +71,13 @@ export SOCIAL_LLM__DEFAULT_MODEL_CODE=gpt-4o-mini
 export SOCIAL_LLM__MAX_RETRIES=0
 export SOCIAL_LOG__LEVEL=${DOJO_LOG_LEVEL:-warn}
 (cd "$repo/backend" && node --import tsx src/main.ts migrate >/dev/null)
-(cd "$repo/backend" && exec node --import tsx src/main.ts all) >"$work/agent-runtime.log" 2>&1 &
+(cd "$repo/backend" && exec setsid node --import tsx src/main.ts all) >"$work/agent-runtime.log" 2>&1 &
 pids+=($!)
 AGENT_RUNTIME_URL=http://127.0.0.1:8788 AGENT_RUNTIME_TOKEN="$token" PORT=8790 \
-  node "$repo/dojo/agui-proxy.mjs" >"$work/proxy.log" 2>&1 &
+  setsid node "$repo/dojo/agui-proxy.mjs" >"$work/proxy.log" 2>&1 &
 pids+=($!)
 (cd "$dojo" && AGENT_RUNTIME_PROXY_URL=http://127.0.0.1:8790 PORT=3010 NEXT_TELEMETRY_DISABLED=1 \
-  exec npm run dev -- --port 3010 --hostname 127.0.0.1) >"$work/dojo.log" 2>&1 &
+  exec setsid npm run dev -- --port 3010 --hostname 127.0.0.1) >"$work/dojo.log" 2>&1 &
 pids+=($!)
 wait_for http://127.0.0.1:8788/healthz agent-runtime
 wait_for http://127.0.0.1:8790/ proxy
