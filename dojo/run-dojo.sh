@@ -69,6 +69,8 @@ export SOCIAL_LLM__PROVIDER_KEYS__OPENAI=aimock
 export SOCIAL_LLM__PROVIDER_BASE_URLS__OPENAI=http://127.0.0.1:5555/v1
 export SOCIAL_LLM__DEFAULT_MODEL_CODE=gpt-4o-mini
 export SOCIAL_LLM__MAX_RETRIES=0
+# CopilotKit before 1.61.2 reads interrupts only from CUSTOM on_interrupt.
+export SOCIAL_RUNTIME__LEGACY_INTERRUPT_EVENT=${DOJO_LEGACY_INTERRUPT_EVENT:-false}
 export SOCIAL_LOG__LEVEL=${DOJO_LOG_LEVEL:-warn}
 (cd "$repo/backend" && node --import tsx src/main.ts migrate >/dev/null)
 (cd "$repo/backend" && exec setsid node --import tsx src/main.ts all) >"$work/agent-runtime.log" 2>&1 &
