@@ -8,6 +8,9 @@ import {
 } from "fastify-type-provider-zod";
 import type { Registry } from "prom-client";
 import { registerApiTracing } from "./core/observability/tracing-fastify.js";
+import { registerApiDocs } from "./http/api-docs.js";
+import { type CorsOptions, registerCors } from "./http/cors.js";
+import { registerPlayground } from "./http/playground.js";
 import type { AuthOptions } from "./v1/agent/dependencies.js";
 import type { AgentApiServices } from "./v1/agent/service.js";
 import { v1Router } from "./v1/router.js";
@@ -20,13 +23,18 @@ export interface ApiServerOptions {
   metrics: Registry;
   /** Readiness probe: resolves when Postgres and Redis answer, throws otherwise. */
   checkReadiness: () => Promise<Record<string, "ok">>;
+  /** Cross-origin access for browser pages (none when absent or without origins). */
+  cors?: CorsOptions;
+  /** Serve the playground page from this build directory (not served when absent). */
+  playground?: { distDir: string };
   /** Trace API requests (OpenTelemetry); off: no hook is installed. */
   tracing?: boolean;
 }
 
 /**
  * The api process's HTTP app (built, not listening: `main.ts` listens, tests `inject`).
- * Routes: /api/v1/agent/*, /healthz, /readyz, /metrics, /docs.
+ * Routes: /api/v1/agent/*, /healthz, /readyz, /metrics, /docs (Swagger UI, /docs/openapi.json),
+ * /playground/ when enabled.
  */
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -41,6 +49,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   if (options.tracing) registerApiTracing(app);
+  // First: its hooks must answer preflights and add headers before any route's own hooks.
+  if (options.cors) await registerCors(app, options.cors);
   await app.register(swagger, {
     openapi: {
       info: { title: "agent-runtime", version: "1.0.0", description: "AG-UI agent backend" },
@@ -71,8 +81,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   app.get("/metrics", { schema: { hide: true } }, async (_request, reply) =>
     reply.header("content-type", options.metrics.contentType).send(await options.metrics.metrics()),
   );
-  app.get("/docs", { schema: { hide: true } }, async () => app.swagger());
-  app.get("/docs/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await registerApiDocs(app);
+  if (options.playground) await registerPlayground(app, options.playground);
 
   await app.register(v1Router, {
     prefix: "/api/v1",

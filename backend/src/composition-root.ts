@@ -42,6 +42,7 @@ import { type RunWorker, startRunWorker } from "./core/agent/infrastructure/queu
 import { AjvJsonSchemaValidator } from "./core/agent/infrastructure/validation/ajv-json-schema-validator.js";
 import type { Settings } from "./core/config/settings.js";
 import { PrometheusMetrics } from "./core/observability/prometheus-metrics.js";
+import { defaultPlaygroundDir } from "./http/playground.js";
 import { runs } from "./models/index.js";
 import type { AgentApiServices } from "./v1/agent/service.js";
 
@@ -177,9 +178,12 @@ export class CompositionRoot {
     };
   }
 
-  /** Everything `buildApiServer` needs, from the settings (used by main and the tests). */
-  apiServerOptions(): ApiServerOptions {
-    const { auth, http } = this.settings;
+  /**
+   * Everything `buildApiServer` needs, from the settings (used by main and the tests);
+   * `playground`: whether this process serves the playground page.
+   */
+  apiServerOptions({ playground = false }: { playground?: boolean } = {}): ApiServerOptions {
+    const { auth, http, cors } = this.settings;
     return {
       services: this.apiServices(),
       auth: {
@@ -197,6 +201,16 @@ export class CompositionRoot {
       logger: this.logger,
       metrics: this.metrics.registry,
       checkReadiness: () => this.checkReadiness(),
+      cors: {
+        origins: cors.origins,
+        credentials: cors.credentials,
+        allowedHeaders: cors.allowed_headers,
+        exposedHeaders: cors.exposed_headers,
+        maxAgeSeconds: cors.max_age_seconds,
+      },
+      ...(playground
+        ? { playground: { distDir: this.settings.playground.dist_dir ?? defaultPlaygroundDir() } }
+        : {}),
     };
   }
 

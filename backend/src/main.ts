@@ -102,12 +102,19 @@ async function main(): Promise<void> {
   }
 
   if (runsApi) {
-    const app = await buildApiServer(root.apiServerOptions());
+    // The quick start serves the playground unless told not to; other roles only when told to.
+    const playground = settings.playground.enabled ?? role === "start";
+    const app = await buildApiServer(root.apiServerOptions({ playground }));
     const address = await app.listen({ host: settings.http.host, port: settings.http.port });
     stops.unshift(() => app.close());
-    logger.info({ address }, "api ready");
+    logger.info({ address, playground }, "api ready");
     if (role === "start")
-      printQuickStart({ address, token: quickStartToken, disabled: settings.auth.disabled });
+      printQuickStart({
+        address,
+        token: quickStartToken,
+        disabled: settings.auth.disabled,
+        playground,
+      });
   }
 
   let stopping = false;
@@ -132,15 +139,20 @@ function printQuickStart({
   address,
   token,
   disabled,
+  playground,
 }: {
   address: string;
   token: string | undefined;
   disabled: boolean;
+  playground: boolean;
 }) {
+  // The token rides in the fragment, which browsers never send to the server or its logs.
+  const playgroundUrl = `${address}/playground/${token ? `#token=${token}` : ""}`;
   const lines = [
     "",
     `agent-runtime is ready at ${address}`,
-    `  OpenAPI: ${address}/docs   readiness: ${address}/readyz   metrics: ${address}/metrics`,
+    ...(playground ? [`  Playground: ${playgroundUrl}`] : []),
+    `  API docs (Swagger UI): ${address}/docs   readiness: ${address}/readyz   metrics: ${address}/metrics`,
     ...(token
       ? ["  No auth is configured, so this process signed a throwaway dev token (valid 12 h)."]
       : []),

@@ -24,12 +24,15 @@ export class InProcessRuntime {
     readonly app: FastifyInstance,
   ) {}
 
-  static async start(extraEnvironment: Record<string, string> = {}): Promise<InProcessRuntime> {
+  static async start(
+    extraEnvironment: Record<string, string> = {},
+    { playground = false }: { playground?: boolean } = {},
+  ): Promise<InProcessRuntime> {
     const settings = testSettings(extraEnvironment);
     const logger = pino({ level: settings.log.level });
     const root = new CompositionRoot(settings, logger);
     await root.loadConfiguration();
-    const app = await buildApiServer(root.apiServerOptions());
+    const app = await buildApiServer(root.apiServerOptions({ playground }));
     await app.ready();
     return new InProcessRuntime(settings, root, app);
   }

@@ -19,6 +19,18 @@ const flag = z
   .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no"])])
   .transform((value) => value === true || value === "true" || value === "1" || value === "yes");
 
+/** A comma-separated list in an env variable (an array when given as one). */
+const commaList = z
+  .union([z.array(z.string()), z.string()])
+  .transform((value) =>
+    (Array.isArray(value) ? value : value.split(","))
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+const origin = z.string().refine((value) => value === "*" || /^https?:\/\/[^/\s]+$/.test(value), {
+  message: 'must be "*" or origins like https://app.example.com (scheme, host, optional port)',
+});
+
 const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\/[^/]*\/?[^/]*$/.test(value) && URL.canParse(value), {
@@ -117,6 +129,44 @@ export const SettingsSchema = z.object({
       port: port.default(8000),
       /** Largest accepted request body; larger bodies get 413. @defaultValue 1 MiB */
       body_limit_bytes: positiveInt.default(1_048_576),
+    })
+    .prefault({}),
+  cors: z
+    .object({
+      /**
+       * Origins whose pages may call the api from a browser (comma-separated, e.g.
+       * `https://app.example.com,http://localhost:5173`), or `*` for any. Empty: no CORS
+       * headers at all (same-origin pages such as the playground need none). @defaultValue ""
+       */
+      origins: commaList.pipe(z.array(origin)).default([]),
+      /** Send `Access-Control-Allow-Credentials: true` (cookies or HTTP auth). @defaultValue false */
+      credentials: flag.default(false),
+      /**
+       * Request headers a page may send. @defaultValue
+       * "Authorization,Content-Type,Accept,Idempotency-Key,Last-Event-ID"
+       */
+      allowed_headers: commaList.default([
+        "Authorization",
+        "Content-Type",
+        "Accept",
+        "Idempotency-Key",
+        "Last-Event-ID",
+      ]),
+      /** Response headers a page may read. @defaultValue "Retry-After" */
+      exposed_headers: commaList.default(["Retry-After"]),
+      /** How long a browser may cache a preflight answer. @defaultValue 600 */
+      max_age_seconds: nonNegativeInt.default(600),
+    })
+    .prefault({}),
+  playground: z
+    .object({
+      /**
+       * Serve the playground page at /playground/. Unset: on for `start` (the quick start),
+       * off for `api` and `all`. @defaultValue unset
+       */
+      enabled: flag.optional(),
+      /** Directory of the built playground (`npm run build -w playground`). @defaultValue playground/dist */
+      dist_dir: z.string().min(1).optional(),
     })
     .prefault({}),
   auth: z

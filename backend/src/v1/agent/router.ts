@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RunAcceptance } from "../../core/agent/application/run-request.js";
+import { type AgUiDialect, dialectOf } from "./agui-dialect.js";
 import { type AuthOptions, createAuthenticator } from "./dependencies.js";
 import { llmCallJson } from "./metering-json.js";
 import { meteringRoutes } from "./metering-routes.js";
@@ -41,17 +42,20 @@ async function answerAccepted({
   reply,
   accepted,
   services,
+  dialect,
 }: {
   request: FastifyRequest;
   reply: FastifyReply;
   accepted: RunAcceptance;
   services: AgentApiServices;
+  dialect: AgUiDialect;
 }) {
   if (wantsEventStream(request)) {
     return streamRunEvents({
       request,
       reply,
       status: 202,
+      dialect,
       ...(accepted.startEvent ? { first: accepted.startEvent } : {}),
       ready: accepted.dispatched,
       open: ({ signal, onIdle }) =>
@@ -123,7 +127,9 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
         request: toRunRequest(request.body),
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
-      return answerAccepted({ request, reply, accepted, services });
+      // A client that declares no protocol version is a pre-1.0 one (agui-dialect.ts).
+      const dialect = dialectOf(request.body.protocolVersion);
+      return answerAccepted({ request, reply, accepted, services, dialect });
     },
   );
 
@@ -162,10 +168,13 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
       const after = request.headers["last-event-id"] ?? request.query.after;
       // Ownership first: a stranger's run is a plain 404, before any stream opens.
       await services.conversations.run({ runId: request.params.runId, userId: request.userId });
+      const { protocolVersion } = request.query;
       return streamRunEvents({
         request,
         reply,
         status: 200,
+        // Our own route: 1.0 unless the follower asks for an older dialect.
+        dialect: protocolVersion === undefined ? "1.0" : dialectOf(protocolVersion),
         open: ({ signal, onIdle }) =>
           services.conversations.follow({
             runId: request.params.runId,
@@ -202,7 +211,7 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
         },
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
-      return answerAccepted({ request, reply, accepted, services });
+      return answerAccepted({ request, reply, accepted, services, dialect: "1.0" });
     },
   );
 

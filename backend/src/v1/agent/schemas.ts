@@ -96,6 +96,8 @@ export const RunParamsSchema = z.object({ runId: id });
 export const SessionParamsSchema = z.object({ sessionId: id });
 export const EventsQuerySchema = z.object({
   after: z.string().regex(EVENT_POSITION).optional(),
+  /** The AG-UI version the follower speaks; absent = 1.0 (see agui-dialect.ts). */
+  protocolVersion: z.string().min(1).max(20).optional(),
 });
 export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

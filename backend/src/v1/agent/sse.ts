@@ -1,6 +1,8 @@
 import { once } from "node:events";
+import type { OutgoingHttpHeaders } from "node:http";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { StoredRunEvent } from "../../core/agent/application/ports/run-event-stream.js";
+import { type AgUiDialect, eventForDialect } from "./agui-dialect.js";
 
 /**
  * Writes a run's events as SSE (LF framing, `id:` = stream entry id, `: ping` heartbeats)
@@ -13,10 +15,13 @@ export async function streamRunEvents({
   first,
   ready,
   open,
+  dialect = "1.0",
 }: {
   request: FastifyRequest;
   reply: FastifyReply;
   status: number;
+  /** The AG-UI dialect the follower speaks (the stored events are 1.0). */
+  dialect?: AgUiDialect;
   /** An event to send at once, before the stream is read (a new run's RUN_STARTED). */
   first?: StoredRunEvent;
   /** Reading the stream waits for this; if it rejects, the response ends. */
@@ -28,6 +33,8 @@ export async function streamRunEvents({
   response.on("close", () => disconnected.abort());
   reply.hijack();
   response.writeHead(status, {
+    // Headers hooks set on the reply (CORS) are not sent by a hijacked reply on their own.
+    ...(reply.getHeaders() as OutgoingHttpHeaders),
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache, no-transform",
     connection: "keep-alive",
@@ -43,13 +50,13 @@ export async function streamRunEvents({
     }
   };
   try {
-    if (first) await write(frame(first));
+    if (first) await write(frame(first, dialect));
     if (ready) await ready;
     const events = open({ signal: disconnected.signal, onIdle: () => void write(": ping\n\n") });
     // One write per batch: a syscall per event would cost more than the events themselves.
     for await (const batch of events) {
       let frames = "";
-      for (const event of batch) frames += frame(event);
+      for (const event of batch) frames += frame(event, dialect);
       await write(frames);
     }
   } catch (error) {
@@ -59,9 +66,13 @@ export async function streamRunEvents({
   }
 }
 
-/** One SSE frame: the event's stream position as `id:`, its JSON as `data:`. */
-function frame(event: StoredRunEvent): string {
-  return `id: ${event.id}\ndata: ${event.data}\n\n`;
+/**
+ * One SSE frame: the event's stream position as `id:`, its JSON in `dialect` as `data:`
+ * (nothing for an event the dialect does not have).
+ */
+function frame(event: StoredRunEvent, dialect: AgUiDialect): string {
+  const data = eventForDialect(event.data, dialect);
+  return data === undefined ? "" : `id: ${event.id}\ndata: ${data}\n\n`;
 }
 
 export function wantsEventStream(request: FastifyRequest): boolean {

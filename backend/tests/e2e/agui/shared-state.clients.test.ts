@@ -1,5 +1,5 @@
 import { HttpAgent as HttpAgent10 } from "@ag-ui/client";
-import { HttpAgent as HttpAgent0059 } from "@ag-ui/client-0.0.59";
+import { HttpAgent as HttpAgent0059 } from "@ag-ui/client-0059";
 import { type BaseEvent, EventType } from "@ag-ui/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGUI_CONFIG, stateShownToModel } from "../../support/agui-crew.js";

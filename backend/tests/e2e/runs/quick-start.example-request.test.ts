@@ -76,4 +76,20 @@ describe("npm start (agent-runtime start) without auth or an LLM key", () => {
     expect(run.status).toBe(200);
     expect(await run.json()).toMatchObject({ status: "succeeded" });
   });
+
+  it("serves the playground and Swagger UI, and prints the playground's URL with a working token", async () => {
+    const output = quickStart?.text() ?? "";
+    const match = /Playground: (http:\/\/\S+)\/#token=(\S+)/.exec(output);
+    expect(match?.[1]).toBe(`http://127.0.0.1:${port}/playground`);
+    const page = await fetch(`${match?.[1]}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(await page.text()).toContain("playground");
+    const sessions = await fetch(`http://127.0.0.1:${port}/api/v1/agent/sessions`, {
+      headers: { authorization: `Bearer ${match?.[2]}` },
+    });
+    expect(sessions.status).toBe(200);
+    const docs = await fetch(`http://127.0.0.1:${port}/docs`);
+    expect(await docs.text()).toContain("swagger-ui");
+  });
 });

@@ -8,6 +8,7 @@ import {
 import type { JsonSchemaValidator } from "../domain/json-schema-validator.js";
 import { isOpenToolCall } from "../domain/tool-call-status.js";
 import { applyResume, type ResumeDecision } from "../domain/tool-correlation.js";
+import { clientToolAnswers } from "./client-tool-answers.js";
 import type { ChatMessage } from "./ports/chat-message.js";
 import type { AdmissionPlan, SessionView } from "./ports/run-store.js";
 
@@ -40,7 +41,8 @@ export function newMessages(session: SessionView, messages: readonly ChatMessage
  * it early (the worker checks again, authoritatively):
  * - another run holds the session → THREAD_BUSY;
  * - calls are waiting → the request must answer all of them (tool messages for frontend
- *   calls, `resume` entries or approvals for approval calls), checked by `applyResume`;
+ *   calls, `resume` entries or approvals for approval calls), checked by `applyResume`; a
+ *   client's stand-in result cancels its frontend call (client-tool-answers.ts);
  * - nothing is waiting but the request answers calls → TOOL_CALL_NOT_PENDING.
  * Tool results stay strict (a result for a call nobody waits for is refused), while a resume
  * entry naming no interrupt of the thread is skipped and reported, as AG-UI 1.0 says; a
@@ -69,27 +71,20 @@ export function planAdmission({
   }
   const waiting = session.snapshot.pending_tool_calls.some(isOpenToolCall);
   const importing = session.messageCount === 0 && !waiting;
-  const results: ResumeDecision[] = importing
-    ? []
-    : messages.flatMap((message) =>
-        message.role === "tool"
-          ? [
-              {
-                kind: "result" as const,
-                toolCallId: message.toolCallId,
-                content: message.content,
-                ...(message.error === undefined ? {} : { error: message.error }),
-              },
-            ]
-          : [],
-      );
   const fromEntries = decisionsFromResumeEntries({
     entries: resume,
     calls: session.snapshot.pending_tool_calls,
     validator,
   });
+  const resumeDecisions = fromEntries.decisions;
   const ignoredInterrupts = fromEntries.ignored;
-  const decisions = [...results, ...fromEntries.decisions, ...extraDecisions];
+  const answers = clientToolAnswers({
+    messages,
+    calls: session.snapshot.pending_tool_calls,
+    decidedByResume: new Set(resumeDecisions.map((decision) => decision.toolCallId)),
+    importing,
+  });
+  const decisions = [...answers.decisions, ...resumeDecisions, ...extraDecisions];
   if (!waiting && decisions.length > 0) {
     throw new ToolCallNotPendingError({
       toolCallIds: decisions.map((decision) => decision.toolCallId),
@@ -108,10 +103,10 @@ export function planAdmission({
     return {
       kind: "resume",
       ...(session.snapshot.run ? { parentRunId: session.snapshot.run.run_id } : {}),
-      messages,
+      messages: answers.messages,
       decisions,
       ignoredInterrupts,
     };
   }
-  return { kind: "run", messages, decisions: [], ignoredInterrupts };
+  return { kind: "run", messages: answers.messages, decisions: [], ignoredInterrupts };
 }

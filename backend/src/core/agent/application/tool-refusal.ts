@@ -2,7 +2,9 @@ import type { PendingToolCall, ToolResult } from "../domain/state-snapshot.js";
 import { CANCELLED_REASON } from "../domain/tool-correlation.js";
 
 /** What the model (and the stored tool message) says for a call that did not run. */
-export function refusalResult(call: PendingToolCall): ToolResult {
+export function refusalResult(
+  call: Pick<PendingToolCall, "status" | "reason" | "mode">,
+): ToolResult {
   const asked = call.mode === "BACKEND_INPUT_INTERRUPT";
   if (call.status === "EXPIRED") {
     return {

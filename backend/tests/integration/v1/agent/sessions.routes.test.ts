@@ -181,7 +181,7 @@ describe("service routes", () => {
     expect(metrics.body).toContain("agent_runtime_runs_accepted_total");
     expect(metrics.body).toContain("agent_runtime_queue_depth");
     expect(metrics.body).toContain("agent_runtime_llm_call_duration_seconds");
-    const docs = await runtime.app.inject({ method: "GET", url: "/docs" });
+    const docs = await runtime.app.inject({ method: "GET", url: "/docs/openapi.json" });
     expect(Object.keys(docs.json().paths)).toEqual(
       expect.arrayContaining(["/api/v1/agent/runs", "/api/v1/agent/runs/{runId}/resume"]),
     );
