@@ -6,21 +6,34 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import type { Registry } from "prom-client";
 import { registerApiTracing } from "./core/observability/tracing-fastify.js";
 import { registerApiDocs } from "./http/api-docs.js";
 import { type CorsOptions, registerCors } from "./http/cors.js";
 import { registerPlayground } from "./http/playground.js";
 import type { AuthOptions } from "./v1/agent/dependencies.js";
 import type { AgentApiServices } from "./v1/agent/service.js";
+import { type HttpTimeouts, hardenedServerOptions, useErrorShape } from "./v1/http-hardening.js";
+import { useJsonBodies } from "./v1/json-body-parser.js";
+import { type MetricsSource, metricsRoute } from "./v1/metrics-route.js";
 import { v1Router } from "./v1/router.js";
 
 export interface ApiServerOptions {
   services: AgentApiServices;
   auth: AuthOptions;
-  bodyLimitBytes: number;
+  http: HttpTimeouts & {
+    bodyLimitBytes: number;
+    /** Deepest nesting a JSON body may have. */
+    maxJsonDepth: number;
+    /** How long an SSE write may wait for a client that reads nothing. */
+    streamStallTimeoutMs: number;
+  };
   logger: FastifyBaseLogger;
-  metrics: Registry;
+  metrics: {
+    source: MetricsSource;
+    /** Serve /metrics on the api port (else it has its own listener, or none). */
+    onApiPort: boolean;
+    token?: string;
+  };
   /** Readiness probe: resolves when Postgres and Redis answer, throws otherwise. */
   checkReadiness: () => Promise<Record<string, "ok">>;
   /** Cross-origin access for browser pages (none when absent or without origins). */
@@ -33,21 +46,21 @@ export interface ApiServerOptions {
 
 /**
  * The api process's HTTP app (built, not listening: `main.ts` listens, tests `inject`).
- * Routes: /api/v1/agent/*, /healthz, /readyz, /metrics, /docs (Swagger UI, /docs/openapi.json),
- * /playground/ when enabled.
+ * Routes: /api/v1/agent/*, /healthz, /readyz, /metrics (when served here), /docs (Swagger UI,
+ * /docs/openapi.json), /playground/ when enabled.
  */
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    ...hardenedServerOptions(options.http),
     loggerInstance: options.logger,
-    bodyLimit: options.bodyLimitBytes,
+    bodyLimit: options.http.bodyLimitBytes,
     // Per-request log lines cost more than the hot path itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    forceCloseConnections: true,
-    // Long-lived SSE responses must not be cut by the default timeouts.
-    requestTimeout: 0,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  useErrorShape(app);
+  useJsonBodies(app, { maxDepth: options.http.maxJsonDepth });
   if (options.tracing) registerApiTracing(app);
   // First: its hooks must answer preflights and add headers before any route's own hooks.
   if (options.cors) await registerCors(app, options.cors);
@@ -62,11 +75,6 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     transform: jsonSchemaTransform,
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({ error: { code: "NOT_FOUND", message: `No route ${request.method} ${request.url}` } }),
-  );
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
     try {
@@ -78,9 +86,12 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
       });
     }
   });
-  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) =>
-    reply.header("content-type", options.metrics.contentType).send(await options.metrics.metrics()),
-  );
+  if (options.metrics.onApiPort) {
+    await app.register(metricsRoute, {
+      source: options.metrics.source,
+      token: options.metrics.token,
+    });
+  }
   await registerApiDocs(app);
   if (options.playground) await registerPlayground(app, options.playground);
 
@@ -88,6 +99,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     prefix: "/api/v1",
     services: options.services,
     auth: options.auth,
+    streamStallTimeoutMs: options.http.streamStallTimeoutMs,
   });
   return app;
 }

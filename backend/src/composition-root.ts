@@ -45,6 +45,7 @@ import { PrometheusMetrics } from "./core/observability/prometheus-metrics.js";
 import { defaultPlaygroundDir } from "./http/playground.js";
 import { runs } from "./models/index.js";
 import type { AgentApiServices } from "./v1/agent/service.js";
+import type { HttpTimeouts } from "./v1/http-hardening.js";
 
 /**
  * The one place where adapters are built and wired to the use cases. Each process opens the
@@ -183,7 +184,7 @@ export class CompositionRoot {
    * `playground`: whether this process serves the playground page.
    */
   apiServerOptions({ playground = false }: { playground?: boolean } = {}): ApiServerOptions {
-    const { auth, http, cors } = this.settings;
+    const { auth, http, cors, metrics } = this.settings;
     return {
       services: this.apiServices(),
       auth: {
@@ -193,13 +194,29 @@ export class CompositionRoot {
         ...(auth.audience ? { audience: auth.audience } : {}),
         disabled: auth.disabled,
         devUserId: auth.dev_user_id,
+        policy: {
+          requireExpiry: auth.require_exp,
+          maxLifetimeSeconds: auth.max_token_lifetime_seconds,
+          clockSkewSeconds: auth.clock_skew_seconds,
+        },
         adminClaim: auth.admin_claim,
         adminValue: auth.admin_value,
       },
-      bodyLimitBytes: http.body_limit_bytes,
+      http: {
+        ...this.httpTimeouts(),
+        bodyLimitBytes: http.body_limit_bytes,
+        maxJsonDepth: http.max_json_depth,
+        streamStallTimeoutMs: http.stream_stall_timeout_ms,
+      },
       tracing: Boolean(this.settings.telemetry.traces_endpoint),
       logger: this.logger,
-      metrics: this.metrics.registry,
+      metrics: {
+        source: this.metrics.registry,
+        // The api port is public: /metrics is served there only behind its token (or when
+        // auth is off altogether, in development), unless it has a listener of its own.
+        onApiPort: metrics.api_port === 0 && (metrics.token !== undefined || auth.disabled),
+        ...(metrics.token ? { token: metrics.token } : {}),
+      },
       checkReadiness: () => this.checkReadiness(),
       cors: {
         origins: cors.origins,
@@ -211,6 +228,16 @@ export class CompositionRoot {
       ...(playground
         ? { playground: { distDir: this.settings.playground.dist_dir ?? defaultPlaygroundDir() } }
         : {}),
+    };
+  }
+
+  /** Request, header and keep-alive timeouts every listener of this process uses. */
+  httpTimeouts(): HttpTimeouts {
+    const { http } = this.settings;
+    return {
+      requestTimeoutMs: http.request_timeout_ms,
+      headersTimeoutMs: http.headers_timeout_ms,
+      keepAliveTimeoutMs: http.keep_alive_timeout_ms,
     };
   }
 

@@ -1,4 +1,3 @@
-import { createServer } from "node:http";
 import { buildApiServer } from "./api-server.js";
 import { CompositionRoot } from "./composition-root.js";
 import { migrateDatabase } from "./core/agent/infrastructure/persistence/migrate.js";
@@ -12,6 +11,7 @@ import {
 import { createLogger } from "./core/observability/logger.js";
 import { startTracing } from "./core/observability/tracing.js";
 import { signDevToken } from "./dev-token.js";
+import { buildMetricsServer } from "./metrics-server.js";
 
 /**
  * `agent-runtime <role>`:
@@ -79,24 +79,8 @@ async function main(): Promise<void> {
     const worker = await root.startWorker();
     stops.push(() => worker.close());
     if (role === "worker" && settings.worker.metrics_port > 0) {
-      const server = createServer((request, response) => {
-        if (request.url === "/metrics") {
-          void root.metrics.registry.metrics().then(
-            (body) => {
-              response
-                .writeHead(200, { "content-type": root.metrics.registry.contentType })
-                .end(body);
-            },
-            (error: unknown) => {
-              logger.error({ err: error }, "metrics scrape failed");
-              response.writeHead(500).end();
-            },
-          );
-        } else if (request.url === "/healthz") response.writeHead(200).end('{"status":"ok"}');
-        else response.writeHead(404).end();
-      });
-      server.listen(settings.worker.metrics_port, settings.http.host);
-      stops.push(() => new Promise((resolve) => server.close(() => resolve())));
+      const metrics = await listenForMetrics({ root, port: settings.worker.metrics_port });
+      stops.push(metrics.close);
     }
     logger.info({ concurrency: settings.queue.concurrency }, "worker ready");
   }
@@ -104,15 +88,25 @@ async function main(): Promise<void> {
   if (runsApi) {
     // The quick start serves the playground unless told not to; other roles only when told to.
     const playground = settings.playground.enabled ?? role === "start";
-    const app = await buildApiServer(root.apiServerOptions({ playground }));
+    const apiOptions = root.apiServerOptions({ playground });
+    const app = await buildApiServer(apiOptions);
     const address = await app.listen({ host: settings.http.host, port: settings.http.port });
     stops.unshift(() => app.close());
+    let metricsUrl: string | undefined;
+    if (settings.metrics.api_port > 0) {
+      const metrics = await listenForMetrics({ root, port: settings.metrics.api_port });
+      stops.push(metrics.close);
+      metricsUrl = `${metrics.address}/metrics`;
+    } else if (apiOptions.metrics.onApiPort) {
+      metricsUrl = `${address}/metrics`;
+    }
     logger.info({ address, playground }, "api ready");
     if (role === "start")
       printQuickStart({
         address,
         token: quickStartToken,
         disabled: settings.auth.disabled,
+        metricsUrl,
         playground,
       });
   }
@@ -135,15 +129,37 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
 }
 
+/** Serves /metrics and /healthz on a port of their own. */
+async function listenForMetrics({
+  root,
+  port,
+}: {
+  root: CompositionRoot;
+  port: number;
+}): Promise<{ address: string; close: () => Promise<void> }> {
+  const { settings } = root;
+  const server = await buildMetricsServer({
+    source: root.metrics.registry,
+    token: settings.metrics.token,
+    timeouts: root.httpTimeouts(),
+    logger: root.logger,
+  });
+  const address = await server.listen({ host: settings.metrics.host ?? settings.http.host, port });
+  root.logger.info({ address }, "metrics listener ready");
+  return { address, close: () => server.close() };
+}
+
 function printQuickStart({
   address,
   token,
   disabled,
+  metricsUrl,
   playground,
 }: {
   address: string;
   token: string | undefined;
   disabled: boolean;
+  metricsUrl: string | undefined;
   playground: boolean;
 }) {
   // The token rides in the fragment, which browsers never send to the server or its logs.
@@ -152,7 +168,7 @@ function printQuickStart({
     "",
     `agent-runtime is ready at ${address}`,
     ...(playground ? [`  Playground: ${playgroundUrl}`] : []),
-    `  API docs (Swagger UI): ${address}/docs   readiness: ${address}/readyz   metrics: ${address}/metrics`,
+    `  API docs (Swagger UI): ${address}/docs   readiness: ${address}/readyz   metrics: ${metricsUrl ?? "set SOCIAL_METRICS__TOKEN or SOCIAL_METRICS__API_PORT"}`,
     ...(token
       ? ["  No auth is configured, so this process signed a throwaway dev token (valid 12 h)."]
       : []),

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { type AgentRouterOptions, agentRouter } from "./agent/router.js";
-import { renderError } from "./error-handler.js";
 
-/** Mounts the v1 API; its error handler renders every failure as `{ error: { code, message } }`. */
+/** Mounts the v1 API; failures are rendered by the app's error handler (`useErrorShape`). */
 export async function v1Router(app: FastifyInstance, options: AgentRouterOptions): Promise<void> {
-  app.setErrorHandler(renderError);
   await app.register(agentRouter, { ...options, prefix: "/agent" });
 }

@@ -129,6 +129,32 @@ export const SettingsSchema = z.object({
       port: port.default(8000),
       /** Largest accepted request body; larger bodies get 413. @defaultValue 1 MiB */
       body_limit_bytes: positiveInt.default(1_048_576),
+      /**
+       * Deepest nesting of objects and arrays a JSON body may have; deeper bodies get 400
+       * (JSON.stringify and Postgres recurse per level). @defaultValue 64
+       */
+      max_json_depth: positiveInt.max(1000).default(64),
+      /**
+       * Time a client has to send a whole request (headers and body) once it started; then
+       * 408 and the connection closes. Responses (SSE streams) are not limited. @defaultValue 30000
+       */
+      request_timeout_ms: positiveInt.default(30_000),
+      /** Time a client has to send a request's headers. @defaultValue 10000 */
+      headers_timeout_ms: positiveInt.default(10_000),
+      /**
+       * Idle time after which a keep-alive connection is closed; keep it above the idle
+       * timeout of a load balancer in front (60 s on most). @defaultValue 72000
+       */
+      keep_alive_timeout_ms: positiveInt.default(72_000),
+      /**
+       * An SSE client that reads nothing while the server has events to send for this long is
+       * disconnected (it resumes with Last-Event-ID). @defaultValue 60000
+       */
+      stream_stall_timeout_ms: positiveInt.default(60_000),
+    })
+    .refine((http) => http.headers_timeout_ms <= http.request_timeout_ms, {
+      message: "must not be longer than SOCIAL_HTTP__REQUEST_TIMEOUT_MS",
+      path: ["headers_timeout_ms"],
     })
     .prefault({}),
   cors: z
@@ -181,6 +207,15 @@ export const SettingsSchema = z.object({
       disabled: flag.default(false),
       /** User id assumed when auth is disabled. @defaultValue "dev-user" */
       dev_user_id: z.string().min(1).default("dev-user"),
+      /** Refuse tokens without an `exp` claim. @defaultValue true */
+      require_exp: flag.default(true),
+      /**
+       * Longest token lifetime accepted: `exp` minus `iat` (else `nbf`, else now).
+       * @defaultValue 86400 (24 h)
+       */
+      max_token_lifetime_seconds: positiveInt.default(86_400),
+      /** Clock difference tolerated on `exp`, `nbf` and `iat`. @defaultValue 30 */
+      clock_skew_seconds: nonNegativeInt.max(300).default(30),
       /**
        * The token claim that grants the admin scope (budget overrides, everyone's usage): a
        * space-separated string (OAuth 2 `scope`) or an array of strings (`scp`, `permissions`,
@@ -189,6 +224,22 @@ export const SettingsSchema = z.object({
       admin_claim: z.string().min(1).default("scope"),
       /** The value that claim must contain. @defaultValue "agent-runtime:admin" */
       admin_value: z.string().min(1).default("agent-runtime:admin"),
+    })
+    .prefault({}),
+  metrics: z
+    .object({
+      /**
+       * Bearer token a scraper must send to read /metrics (`Authorization: Bearer <token>`).
+       * Without it, the api port does not serve /metrics at all (unless auth is disabled).
+       */
+      token: z.string().min(16).optional(),
+      /**
+       * Port of a separate /metrics listener for the api role (0: none; /metrics is then on
+       * the api port, behind the token). @defaultValue 0
+       */
+      api_port: port.default(0),
+      /** Address the metrics listeners (api and worker) bind to; default: SOCIAL_HTTP__HOST. */
+      host: z.string().min(1).optional(),
     })
     .prefault({}),
   llm: z
@@ -403,7 +454,12 @@ export function authIsConfigured(settings: Settings): boolean {
   return settings.auth.disabled || Boolean(settings.auth.jwt_secret || settings.auth.jwks_url);
 }
 
-const SECRET_PATHS = [/^llm\.provider_keys\./, /^auth\.jwt_secret$/, /^telemetry\.headers$/];
+const SECRET_PATHS = [
+  /^llm\.provider_keys\./,
+  /^auth\.jwt_secret$/,
+  /^telemetry\.headers$/,
+  /^metrics\.token$/,
+];
 const URL_WITH_PASSWORD = /^(\w[\w+.-]*:\/\/[^:/@]*:)[^@]*@/;
 
 /** A copy of the settings that is safe to log or print: secrets and URL passwords masked. */

@@ -2,6 +2,9 @@ import { createSecretKey } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { RequestError } from "../../core/agent/domain/errors.js";
+import { bearerTokenOf } from "../bearer-credentials.js";
+import { type TokenPolicy, tokenPolicyViolation } from "./token-policy.js";
+import { VerifiedTokenCache } from "./verified-token-cache.js";
 
 export interface AuthOptions {
   jwtSecret?: string;
@@ -11,6 +14,7 @@ export interface AuthOptions {
   /** Development only: every request is `devUserId` (never an admin). */
   disabled: boolean;
   devUserId: string;
+  policy: TokenPolicy;
   /** The claim that grants the admin scope, and the value it must contain. */
   adminClaim?: string;
   adminValue?: string;
@@ -36,8 +40,8 @@ const unauthorized = (message: string) => new RequestError({ code: "UNAUTHORIZED
 
 /**
  * Verifies `Authorization: Bearer <JWT>` (HS256 with a shared secret, or any algorithm the
- * JWKS endpoint publishes) and returns the user id (`sub`) and whether the token holds the
- * admin scope.
+ * JWKS endpoint publishes), applies the token policy and returns the user id (`sub`) and
+ * whether the token holds the admin scope.
  */
 export function createAuthenticator(
   options: AuthOptions,
@@ -55,73 +59,64 @@ export function createAuthenticator(
       "auth needs SOCIAL_AUTH__JWT_SECRET or SOCIAL_AUTH__JWKS_URL (or SOCIAL_AUTH__DISABLED=true in development)",
     );
   }
-  const claims = {
+  const { policy } = options;
+  const verifyOptions = {
     ...(options.issuer ? { issuer: options.issuer } : {}),
     ...(options.audience ? { audience: options.audience } : {}),
+    clockTolerance: policy.clockSkewSeconds,
+    ...(policy.requireExpiry ? { requiredClaims: ["exp"] } : {}),
   };
-  const verified = new VerifiedTokenCache();
+  const verified = new VerifiedTokenCache<Principal>();
   return async (request) => {
     const header = request.headers.authorization;
-    if (!header?.startsWith("Bearer ")) throw unauthorized("Missing bearer token");
-    const token = header.slice("Bearer ".length).trim();
+    const token = bearerTokenOf(header);
+    if (!token) {
+      throw unauthorized(header ? "Authorization is not a bearer token" : "Missing bearer token");
+    }
     const known = verified.get(token);
     if (known) return known;
+    let payload: Awaited<ReturnType<typeof jwtVerify>>["payload"];
     try {
-      const { payload } = secret
-        ? await jwtVerify(token, secret, { ...claims, algorithms: ["HS256"] })
-        : await jwtVerify(token, jwks as JWTVerifyGetKey, claims);
-      if (typeof payload.sub !== "string" || payload.sub.length === 0)
-        throw unauthorized("Token has no subject");
-      const principal = {
-        userId: payload.sub,
-        admin: grantsAdmin(payload[options.adminClaim ?? "scope"], options.adminValue),
-      };
-      // Only reached after a valid signature and claims: a rejected token is never cached.
-      verified.set(token, principal, payload.exp);
-      return principal;
+      ({ payload } = secret
+        ? await jwtVerify(token, secret, { ...verifyOptions, algorithms: ["HS256"] })
+        : await jwtVerify(token, jwks as JWTVerifyGetKey, verifyOptions));
     } catch (error) {
-      if (RequestError.isInstance(error)) throw error;
-      throw unauthorized("Invalid or expired token");
+      throw unauthorized(verificationFailure(error));
     }
+    const violation = tokenPolicyViolation({
+      claims: payload,
+      policy,
+      nowSeconds: Math.floor(Date.now() / 1000),
+    });
+    if (violation) throw unauthorized(violation);
+    if (typeof payload.sub !== "string" || payload.sub.length === 0) {
+      throw unauthorized("Token has no subject");
+    }
+    const principal = {
+      userId: payload.sub,
+      admin: grantsAdmin(payload[options.adminClaim ?? "scope"], options.adminValue),
+    };
+    // Only reached after every check passed: a refused token is never cached.
+    verified.set(token, principal, payload.exp);
+    return principal;
   };
 }
 
-/**
- * Tokens verified recently, so a client's repeated requests skip the signature check. An entry
- * lives at most a minute and never past the token's own expiry; the map is bounded.
- */
+/** A short reason for a token jose refused; never the token or its claims. */
+function verificationFailure(error: unknown): string {
+  const { code, claim, reason } = error as { code?: unknown; claim?: unknown; reason?: unknown };
+  if (code === "ERR_JWT_EXPIRED") return "Token has expired";
+  if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED") {
+    if (claim === "exp" && reason === "missing") return "Token has no expiry (exp)";
+    if (claim === "nbf") return "Token is not valid yet (nbf)";
+    if (claim === "iss" || claim === "aud") return `Token ${claim} is not accepted`;
+  }
+  return "Invalid token";
+}
+
 /** A scope claim holds the value: space-separated text (OAuth 2 `scope`) or a list of strings. */
 function grantsAdmin(claim: unknown, value: string | undefined): boolean {
   if (!value) return false;
   if (typeof claim === "string") return claim.split(/\s+/).includes(value);
   return Array.isArray(claim) && claim.includes(value);
-}
-
-class VerifiedTokenCache {
-  private readonly entries = new Map<string, { principal: Principal; until: number }>();
-
-  constructor(
-    private readonly maxEntries = 10_000,
-    private readonly maxAgeMs = 60_000,
-  ) {}
-
-  get(token: string): Principal | undefined {
-    const entry = this.entries.get(token);
-    if (!entry) return undefined;
-    if (entry.until > Date.now()) return entry.principal;
-    this.entries.delete(token);
-    return undefined;
-  }
-
-  set(token: string, principal: Principal, expiresAtSeconds: number | undefined): void {
-    const until = Math.min(
-      Date.now() + this.maxAgeMs,
-      (expiresAtSeconds ?? Number.POSITIVE_INFINITY) * 1000,
-    );
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(token, { principal, until });
-  }
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { USAGE_GROUPINGS } from "../../core/agent/application/ports/usage-queries.js";
 import { ALL_USERS } from "../../core/agent/application/usage-service.js";
 import { BUDGET_PERIODS } from "../../core/agent/domain/budget.js";
+import { id } from "./schema-fields.js";
 
 /*
  * Shapes of the metering and budget routes: the per-call breakdown on GET /runs/{id} and
@@ -60,10 +61,7 @@ export const UsageQuerySchema = z.object({
   from: instant.optional().describe("inclusive; default: the start of the UTC month of `to`"),
   to: instant.optional().describe("exclusive; default: now"),
   group_by: z.enum(USAGE_GROUPINGS).default("day"),
-  user_id: z
-    .string()
-    .min(1)
-    .max(200)
+  user_id: id
     .optional()
     .describe(`another user's id, or \`${ALL_USERS}\` for everyone: admin scope only`),
 });
@@ -124,4 +122,4 @@ export const BudgetOverrideBodySchema = z.strictObject({
   period: z.enum(BUDGET_PERIODS).optional(),
 });
 
-export const UserParamsSchema = z.object({ userId: z.string().min(1).max(200) });
+export const UserParamsSchema = z.object({ userId: id });

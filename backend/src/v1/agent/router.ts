@@ -31,7 +31,7 @@ import {
   sessionJson,
   toRunRequest,
 } from "./service.js";
-import { streamRunEvents, wantsEventStream } from "./sse.js";
+import { assertAcceptsEventStream, streamRunEvents, wantsEventStream } from "./sse.js";
 
 /**
  * 202 for an accepted run: its events as SSE (RUN_STARTED at once, then the stream) when the
@@ -42,12 +42,14 @@ async function answerAccepted({
   reply,
   accepted,
   services,
+  stallTimeoutMs,
   dialect,
 }: {
   request: FastifyRequest;
   reply: FastifyReply;
   accepted: RunAcceptance;
   services: AgentApiServices;
+  stallTimeoutMs: number;
   dialect: AgUiDialect;
 }) {
   if (wantsEventStream(request)) {
@@ -55,6 +57,7 @@ async function answerAccepted({
       request,
       reply,
       status: 202,
+      stallTimeoutMs,
       dialect,
       ...(accepted.startEvent ? { first: accepted.startEvent } : {}),
       ready: accepted.dispatched,
@@ -81,6 +84,8 @@ async function answerAccepted({
 export interface AgentRouterOptions {
   services: AgentApiServices;
   auth: AuthOptions;
+  /** How long an SSE write may wait for a client that reads nothing before it is let go. */
+  streamStallTimeoutMs: number;
 }
 
 const errors = {
@@ -88,6 +93,8 @@ const errors = {
   401: ErrorSchema,
   404: ErrorSchema,
   409: ErrorSchema,
+  413: ErrorSchema,
+  415: ErrorSchema,
   429: ErrorSchema,
 };
 
@@ -97,7 +104,7 @@ const errors = {
  */
 export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
   app,
-  { services, auth },
+  { services, auth, streamStallTimeoutMs },
 ) => {
   const authenticate = createAuthenticator(auth);
   app.decorateRequest("userId", "");
@@ -129,7 +136,14 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
       });
       // A client that declares no protocol version is a pre-1.0 one (agui-dialect.ts).
       const dialect = dialectOf(request.body.protocolVersion);
-      return answerAccepted({ request, reply, accepted, services, dialect });
+      return answerAccepted({
+        request,
+        reply,
+        accepted,
+        services,
+        dialect,
+        stallTimeoutMs: streamStallTimeoutMs,
+      });
     },
   );
 
@@ -165,6 +179,7 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
       },
     },
     async (request, reply) => {
+      assertAcceptsEventStream(request);
       const after = request.headers["last-event-id"] ?? request.query.after;
       // Ownership first: a stranger's run is a plain 404, before any stream opens.
       await services.conversations.run({ runId: request.params.runId, userId: request.userId });
@@ -173,6 +188,7 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
         request,
         reply,
         status: 200,
+        stallTimeoutMs: streamStallTimeoutMs,
         // Our own route: 1.0 unless the follower asks for an older dialect.
         dialect: protocolVersion === undefined ? "1.0" : dialectOf(protocolVersion),
         open: ({ signal, onIdle }) =>
@@ -211,7 +227,14 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
         },
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
-      return answerAccepted({ request, reply, accepted, services, dialect: "1.0" });
+      return answerAccepted({
+        request,
+        reply,
+        accepted,
+        services,
+        dialect: "1.0",
+        stallTimeoutMs: streamStallTimeoutMs,
+      });
     },
   );
 

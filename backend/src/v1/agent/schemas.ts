@@ -1,22 +1,18 @@
 import { z } from "zod";
 import { LlmCallSchema } from "./metering-schemas.js";
+import { eventPosition, id, jsonObject, MAX_INT32, name, queryInteger } from "./schema-fields.js";
 
 /*
  * Request and response shapes of /api/v1/agent, in zod: they validate requests (4xx naming
  * the field) and produce the OpenAPI document at /docs.
  */
 
-const id = z.string().min(1).max(200);
-const jsonObject = z.record(z.string(), z.unknown());
-/** An event-stream position (SSE `id:`): `<entry id>` or `<entry id>:<index>`. */
-const EVENT_POSITION = /^\d+-\d+(:\d+)?$/;
-
 const ContentPartSchema = z.looseObject({ type: z.string() });
 
 const ToolCallSchema = z.looseObject({
   id,
   type: z.literal("function"),
-  function: z.looseObject({ name: z.string().min(1), arguments: z.string() }),
+  function: z.looseObject({ name, arguments: z.string() }),
 });
 
 /** AG-UI messages (1.0). Roles this backend does not store are accepted and ignored. */
@@ -47,7 +43,7 @@ export const AgUiMessageSchema = z.discriminatedUnion("role", [
 export type AgUiMessage = z.infer<typeof AgUiMessageSchema>;
 
 export const ClientToolSchema = z.looseObject({
-  name: z.string().min(1).max(200),
+  name,
   description: z.string().default(""),
   parameters: jsonObject.optional(),
 });
@@ -66,9 +62,9 @@ export const RunAgentInputSchema = z.looseObject({
   tools: z.array(ClientToolSchema).default([]),
   context: z.array(z.looseObject({ description: z.string(), value: z.string() })).default([]),
   state: z.unknown().optional(),
-  forwardedProps: z.looseObject({ agent: z.string().min(1).optional() }).optional(),
+  forwardedProps: z.looseObject({ agent: name.optional() }).optional(),
   parentRunId: id.optional(),
-  protocolVersion: z.string().optional(),
+  protocolVersion: z.string().max(50).optional(),
   resume: z.array(ResumeEntrySchema).optional(),
 });
 export type RunAgentInputBody = z.infer<typeof RunAgentInputSchema>;
@@ -95,22 +91,22 @@ export type ResumeBody = z.infer<typeof ResumeBodySchema>;
 export const RunParamsSchema = z.object({ runId: id });
 export const SessionParamsSchema = z.object({ sessionId: id });
 export const EventsQuerySchema = z.object({
-  after: z.string().regex(EVENT_POSITION).optional(),
+  after: eventPosition.optional(),
   /** The AG-UI version the follower speaks; absent = 1.0 (see agui-dialect.ts). */
   protocolVersion: z.string().min(1).max(20).optional(),
 });
 export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: queryInteger({ min: 1, max: 200, fallback: 50 }),
+  offset: queryInteger({ min: 0, max: MAX_INT32, fallback: 0 }),
 });
 export const MessagesQuerySchema = z.object({
-  after_seq: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after_seq: queryInteger({ min: 0, max: MAX_INT32, fallback: 0 }),
+  limit: queryInteger({ min: 1, max: 500, fallback: 100 }),
 });
 
 export const IdempotencyHeadersSchema = z.looseObject({
-  "idempotency-key": z.string().min(1).max(200).optional(),
-  "last-event-id": z.string().regex(EVENT_POSITION).optional(),
+  "idempotency-key": id.optional(),
+  "last-event-id": eventPosition.optional(),
 });
 
 const UsageSchema = z.object({

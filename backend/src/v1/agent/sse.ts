@@ -1,17 +1,23 @@
 import { once } from "node:events";
 import type { OutgoingHttpHeaders } from "node:http";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import Negotiator from "negotiator";
 import type { StoredRunEvent } from "../../core/agent/application/ports/run-event-stream.js";
+import { RequestError } from "../../core/agent/domain/errors.js";
+import { fieldDetails } from "../error-response.js";
 import { type AgUiDialect, eventForDialect } from "./agui-dialect.js";
 
 /**
  * Writes a run's events as SSE (LF framing, `id:` = stream entry id, `: ping` heartbeats)
  * until the terminal event, or until the client goes away; a disconnect never stops the run.
+ * A client that stops reading is let go once a write has waited `stallTimeoutMs` (it can come
+ * back with `Last-Event-ID`): a stalled reader never holds a socket and a follower for good.
  */
 export async function streamRunEvents({
   request,
   reply,
   status,
+  stallTimeoutMs,
   first,
   ready,
   open,
@@ -20,6 +26,7 @@ export async function streamRunEvents({
   request: FastifyRequest;
   reply: FastifyReply;
   status: number;
+  stallTimeoutMs: number;
   /** The AG-UI dialect the follower speaks (the stored events are 1.0). */
   dialect?: AgUiDialect;
   /** An event to send at once, before the stream is read (a new run's RUN_STARTED). */
@@ -42,12 +49,14 @@ export async function streamRunEvents({
   });
   response.flushHeaders();
   const write = async (chunk: string) => {
-    if (!response.write(chunk) && !disconnected.signal.aborted) {
-      // `once` removes its listeners however it settles. It rejects on a disconnect (AbortError)
-      // or a socket error, which closes the response too: either way there is nothing to wait
-      // for, and the heartbeat's `void write()` must never reject.
-      await once(response, "drain", { signal: disconnected.signal }).catch(() => {});
-    }
+    if (response.write(chunk) || disconnected.signal.aborted) return;
+    const stalled = AbortSignal.timeout(stallTimeoutMs);
+    // `once` removes its listeners however it settles. It rejects on a disconnect, a stall
+    // (AbortError) or a socket error; the heartbeat's `void write()` must never reject.
+    await once(response, "drain", {
+      signal: AbortSignal.any([disconnected.signal, stalled]),
+    }).catch(() => {});
+    if (stalled.aborted && !disconnected.signal.aborted) response.destroy();
   };
   try {
     if (first) await write(frame(first, dialect));
@@ -75,6 +84,27 @@ function frame(event: StoredRunEvent, dialect: AgUiDialect): string {
   return data === undefined ? "" : `id: ${event.id}\ndata: ${data}\n\n`;
 }
 
+const EVENT_STREAM = "text/event-stream";
+
+/**
+ * Whether a route that can answer JSON or SSE should stream: only when the Accept header names
+ * `text/event-stream` with q > 0 and ranks it at least as high as JSON. A wildcard (`*\/*`)
+ * gets JSON, and `text/event-stream;q=0` never gets a stream.
+ */
 export function wantsEventStream(request: FastifyRequest): boolean {
-  return (request.headers.accept ?? "").includes("text/event-stream");
+  const negotiator = new Negotiator(request.raw);
+  // On a tie the first of the offered types wins: an explicit stream request beats JSON.
+  if (negotiator.mediaType([EVENT_STREAM, "application/json"]) !== EVENT_STREAM) return false;
+  return negotiator.mediaTypes().some((type) => type.toLowerCase() === EVENT_STREAM);
+}
+
+/** For routes that only stream: 406 unless the client accepts an event stream (no Accept: it does). */
+export function assertAcceptsEventStream(request: FastifyRequest): void {
+  if (new Negotiator(request.raw).mediaType([EVENT_STREAM]) === EVENT_STREAM) return;
+  const message = "must accept text/event-stream";
+  throw new RequestError({
+    code: "NOT_ACCEPTABLE",
+    message: `This route answers only text/event-stream: headers.accept ${message}`,
+    details: fieldDetails([{ field: "headers.accept", message }]),
+  });
 }

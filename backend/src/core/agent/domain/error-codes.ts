@@ -25,6 +25,10 @@ export const REQUEST_ERROR_CODES = [
   "NOT_FOUND",
   "PAYLOAD_TOO_LARGE",
   "RUN_NOT_ACTIVE",
+  "NOT_ACCEPTABLE",
+  "REQUEST_TIMEOUT",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "HEADERS_TOO_LARGE",
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
 
@@ -69,6 +73,10 @@ export function httpStatusFor(code: ErrorCode): number {
       return 403;
     case "NOT_FOUND":
       return 404;
+    case "NOT_ACCEPTABLE":
+      return 406;
+    case "REQUEST_TIMEOUT":
+      return 408;
     case "THREAD_BUSY":
     case "TOOL_CALL_NOT_PENDING":
     case "TOOL_RESULTS_INCOMPLETE":
@@ -79,6 +87,10 @@ export function httpStatusFor(code: ErrorCode): number {
       return 409;
     case "PAYLOAD_TOO_LARGE":
       return 413;
+    case "UNSUPPORTED_MEDIA_TYPE":
+      return 415;
+    case "HEADERS_TOO_LARGE":
+      return 431;
     case "BUDGET_EXCEEDED":
       return 429;
     case "TOOL_EXECUTION_FAILED":
@@ -143,6 +155,10 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "NOT_FOUND":
     case "PAYLOAD_TOO_LARGE":
     case "RUN_NOT_ACTIVE":
+    case "NOT_ACCEPTABLE":
+    case "REQUEST_TIMEOUT":
+    case "UNSUPPORTED_MEDIA_TYPE":
+    case "HEADERS_TOO_LARGE":
     case "ILLEGAL_TOOL_CALL_TRANSITION":
     case "SNAPSHOT_INVALID":
     case "SNAPSHOT_VERSION_CONFLICT":

@@ -151,6 +151,10 @@ export function errorFromJSON({
     case "NOT_FOUND":
     case "PAYLOAD_TOO_LARGE":
     case "RUN_NOT_ACTIVE":
+    case "NOT_ACCEPTABLE":
+    case "REQUEST_TIMEOUT":
+    case "UNSUPPORTED_MEDIA_TYPE":
+    case "HEADERS_TOO_LARGE":
       return new RequestError({ ...init, code });
     default:
       return assertNever(code);
