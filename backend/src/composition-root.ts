@@ -56,6 +56,8 @@ export class CompositionRoot {
   readonly database: DatabaseHandle;
   readonly redis: Redis;
   readonly metrics = new PrometheusMetrics();
+  /** JSON-Schema checks (resume payloads against their interrupt's responseSchema). */
+  readonly validator = new AjvJsonSchemaValidator();
   readonly store: PostgresRunStore;
   readonly queries: PostgresConversationQueries;
   readonly events: RedisRunEventStream;
@@ -145,12 +147,19 @@ export class CompositionRoot {
       ...(this.settings.budgets.enabled ? { budgets } : {}),
     });
     return {
-      runs: new RunService({ admissions, catalog: this.catalog, clock: systemClock }),
+      runs: new RunService({
+        admissions,
+        catalog: this.catalog,
+        clock: systemClock,
+        validator: this.validator,
+        agentStateMaxBytes: this.settings.runtime.agent_state_max_bytes,
+      }),
       resumes: new ResumeService({
         admissions,
         queries: this.queries,
         clock: systemClock,
         ids: randomIds,
+        validator: this.validator,
       }),
       cancels: new CancelService({
         store: this.store,
@@ -289,6 +298,7 @@ export class CompositionRoot {
       callSettings: callSettings(this.settings),
       defaultApprovalTtlSeconds: this.settings.runtime.approval_ttl_seconds,
       validator: new AjvJsonSchemaValidator(),
+      agentStateMaxBytes: this.settings.runtime.agent_state_max_bytes,
     });
     return new RunExecutor({
       store: this.store,

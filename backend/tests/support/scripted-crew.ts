@@ -18,12 +18,15 @@ export interface ScriptedCrew {
  * Registers the file's `beforeAll`/`afterAll`: a scripted OpenAI-compatible server, the
  * in-process runtime pointed at it (as deepseek), and a small database pool for assertions.
  */
-export function useScriptedCrew(): ScriptedCrew {
+export function useScriptedCrew(extraEnvironment: Record<string, string> = {}): ScriptedCrew {
   const crew: Partial<ScriptedCrew> = {};
   beforeAll(async () => {
     crew.server = await startScriptedOpenAiServer();
     crew.conversations = new ScriptedConversations(crew.server);
-    crew.runtime = await InProcessRuntime.start(scriptedDeepseek(crew.server.baseUrl));
+    crew.runtime = await InProcessRuntime.start({
+      ...scriptedDeepseek(crew.server.baseUrl),
+      ...extraEnvironment,
+    });
     crew.database = connectTestDatabase(2);
   });
   afterAll(async () => {

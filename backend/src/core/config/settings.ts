@@ -316,6 +316,11 @@ export const SettingsSchema = z.object({
       history_limit: positiveInt.default(100),
       /** Also emit the legacy `CUSTOM on_interrupt` event for CopilotKit < 1.61.2. @defaultValue false */
       legacy_interrupt_event: flag.default(false),
+      /**
+       * Largest AG-UI shared state (JSON bytes) a thread may hold: a client state above it is a
+       * 400, an agent's change above it is refused to the agent. @defaultValue 65536
+       */
+      agent_state_max_bytes: positiveInt.default(65_536),
     })
     .prefault({}),
   budgets: BudgetSettingsSchema,

@@ -88,6 +88,9 @@ export function toRunRequest(body: RunAgentInputBody): RunRequest {
     ...(typeof state === "object" && state !== null && !Array.isArray(state)
       ? { state: state as Record<string, unknown> }
       : {}),
+    ...(body.context.length > 0
+      ? { context: body.context.map(({ description, value }) => ({ description, value })) }
+      : {}),
     ...(body.forwardedProps?.agent ? { workflow: body.forwardedProps.agent } : {}),
     ...(body.forwardedProps?.inputs ? { inputs: body.forwardedProps.inputs } : {}),
     ...(body.resume ? { resume: body.resume } : {}),

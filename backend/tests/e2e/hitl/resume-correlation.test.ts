@@ -36,7 +36,7 @@ function resultsOf(events: readonly BaseEvent[]): ToolCallResultEvent[] {
 }
 
 describe("resume correlation errors and idempotency", () => {
-  it("refuses answers for unknown tool call or interrupt ids with 409 TOOL_CALL_NOT_PENDING, audits each refusal and changes nothing", async () => {
+  it("refuses answers for unknown tool call ids with 409 TOOL_CALL_NOT_PENDING, audits each refusal and changes nothing", async () => {
     const approval = await pauseOnTransfer(env);
     const before = await footprint(approval.threadId, approval.userId);
 
@@ -57,25 +57,9 @@ describe("resume correlation errors and idempotency", () => {
       details: { tool_call_ids: ["call_nobody_made"] },
     });
 
-    const byInterruptId = await refusalOf(
-      approval.agent.runAgent({
-        runId: uniqueId("run"),
-        forwardedProps: SINGLE_STAGE,
-        resume: [
-          { interruptId: approval.interrupt.id, status: "resolved", payload: { approved: true } },
-          {
-            interruptId: "interrupt-nobody-raised",
-            status: "resolved",
-            payload: { approved: true },
-          },
-        ],
-      }),
-    );
-    expect(byInterruptId.status).toBe(409);
-    expect(byInterruptId.payload.error).toMatchObject({
-      code: "TOOL_CALL_NOT_PENDING",
-      details: { interrupt_ids: ["interrupt-nobody-raised"] },
-    });
+    // An unknown interrupt id is not refused any more: AG-UI 1.0 says a producer SHOULD skip
+    // such an entry and warn (tests/integration/.../agui/interrupts.test.ts covers it). Tool
+    // results and approvals by tool-call id stay strict, as above.
 
     expect(await footprint(approval.threadId, approval.userId)).toEqual(before);
     expect(await env.db.audit(approval.threadId)).toEqual([
@@ -84,12 +68,6 @@ describe("resume correlation errors and idempotency", () => {
         action: "tool_call.correlation_error",
         error_code: "TOOL_CALL_NOT_PENDING",
         payload: expect.objectContaining({ tool_call_ids: ["call_nobody_made"] }),
-      }),
-      expect.objectContaining({
-        actor: approval.userId,
-        action: "tool_call.correlation_error",
-        error_code: "TOOL_CALL_NOT_PENDING",
-        payload: expect.objectContaining({ interrupt_ids: ["interrupt-nobody-raised"] }),
       }),
     ]);
 

@@ -5,6 +5,7 @@ import {
   ThreadBusyError,
   ToolCallNotPendingError,
 } from "../domain/errors.js";
+import type { JsonSchemaValidator } from "../domain/json-schema-validator.js";
 import { isOpenToolCall } from "../domain/tool-call-status.js";
 import { applyResume, type ResumeDecision } from "../domain/tool-correlation.js";
 import { clientToolAnswers } from "./client-tool-answers.js";
@@ -15,6 +16,8 @@ export interface PlannedRun extends AdmissionPlan {
   /** Client messages the worker stores at the start of the run. */
   messages: ChatMessage[];
   decisions: ResumeDecision[];
+  /** Resume entries naming no interrupt of the thread: skipped with a warning (AG-UI 1.0). */
+  ignoredInterrupts: string[];
 }
 
 /** The messages after the client's last assistant message: its new turn (and tool results). */
@@ -41,18 +44,23 @@ export function newMessages(session: SessionView, messages: readonly ChatMessage
  *   calls, `resume` entries or approvals for approval calls), checked by `applyResume`; a
  *   client's stand-in result cancels its frontend call (client-tool-answers.ts);
  * - nothing is waiting but the request answers calls → TOOL_CALL_NOT_PENDING.
+ * Tool results stay strict (a result for a call nobody waits for is refused), while a resume
+ * entry naming no interrupt of the thread is skipped and reported, as AG-UI 1.0 says; a
+ * payload that does not fit its interrupt's `responseSchema` is a 400 naming the field.
  */
 export function planAdmission({
   session,
   messages,
   resume = [],
   extraDecisions = [],
+  validator,
   now,
 }: {
   session: SessionView;
   messages: ChatMessage[];
   resume?: readonly ResumeEntry[];
   extraDecisions?: readonly ResumeDecision[];
+  validator: JsonSchemaValidator;
   now: Date;
 }): PlannedRun {
   if (session.activeRunId !== null) {
@@ -63,10 +71,13 @@ export function planAdmission({
   }
   const waiting = session.snapshot.pending_tool_calls.some(isOpenToolCall);
   const importing = session.messageCount === 0 && !waiting;
-  const resumeDecisions = decisionsFromResumeEntries({
+  const fromEntries = decisionsFromResumeEntries({
     entries: resume,
     calls: session.snapshot.pending_tool_calls,
+    validator,
   });
+  const resumeDecisions = fromEntries.decisions;
+  const ignoredInterrupts = fromEntries.ignored;
   const answers = clientToolAnswers({
     messages,
     calls: session.snapshot.pending_tool_calls,
@@ -94,7 +105,8 @@ export function planAdmission({
       ...(session.snapshot.run ? { parentRunId: session.snapshot.run.run_id } : {}),
       messages: answers.messages,
       decisions,
+      ignoredInterrupts,
     };
   }
-  return { kind: "run", messages: answers.messages, decisions: [] };
+  return { kind: "run", messages: answers.messages, decisions: [], ignoredInterrupts };
 }

@@ -1,4 +1,5 @@
 import { RequestError } from "../domain/errors.js";
+import type { JsonSchemaValidator } from "../domain/json-schema-validator.js";
 import type { ResumeDecision } from "../domain/tool-correlation.js";
 import { planAdmission } from "./admission-plan.js";
 import type { ChatMessage } from "./ports/chat-message.js";
@@ -20,6 +21,7 @@ export class ResumeService {
       queries: ConversationQueries;
       clock: Clock;
       ids: IdGenerator;
+      validator: JsonSchemaValidator;
     },
   ) {}
 
@@ -32,7 +34,7 @@ export class ResumeService {
     request: ResumeRequest;
     idempotencyKey?: string;
   }): Promise<RunAcceptance> {
-    const { admissions, queries, clock, ids } = this.dependencies;
+    const { admissions, queries, clock, ids, validator } = this.dependencies;
     const parent = await queries.findRun({ runId: request.parentRunId, userId });
     if (!parent)
       throw new RequestError({
@@ -73,6 +75,7 @@ export class ResumeService {
           messages,
           ...(request.resume ? { resume: request.resume } : {}),
           extraDecisions: approvals,
+          validator,
           now: clock(),
         });
         if (planned.kind !== "resume") {

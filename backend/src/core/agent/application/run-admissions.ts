@@ -1,4 +1,5 @@
 import { type AgentError, BudgetExceededError, ToolCorrelationError } from "../domain/errors.js";
+import type { ContextEntry } from "../domain/state-snapshot.js";
 import type { PlannedRun } from "./admission-plan.js";
 import type { Clock } from "./ports/clock.js";
 import type { Logger } from "./ports/logger.js";
@@ -39,6 +40,7 @@ export class RunAdmissions {
     clientTools,
     state,
     inputs,
+    context,
     plan,
     plainTurn = false,
   }: {
@@ -51,6 +53,7 @@ export class RunAdmissions {
     state?: Record<string, unknown>;
     /** `forwardedProps.inputs` as text; the worker keeps those its workflow uses. */
     inputs?: Record<string, string>;
+    context?: ContextEntry[];
     plan: (session: SessionView) => PlannedRun;
     /** The request answers no tool call (see AdmissionRequest.plainTurn). */
     plainTurn?: boolean;
@@ -91,8 +94,17 @@ export class RunAdmissions {
       clientTools,
       ...(state ? { state } : {}),
       ...(inputs ? { inputs } : {}),
+      ...(context ? { context } : {}),
       decisions: planned?.decisions ?? [],
     };
+    if (planned && planned.ignoredInterrupts.length > 0 && !replayed)
+      await this.noteIgnoredInterrupts({
+        interruptIds: planned.ignoredInterrupts,
+        userId,
+        sessionId: session.id,
+        runId: run.id,
+        now,
+      });
     if (replayed) {
       if (run.status === "queued" && planned) await queue.enqueue(job);
       return {
@@ -176,6 +188,36 @@ export class RunAdmissions {
       });
       throw error;
     }
+  }
+
+  /** AG-UI 1.0: an unrecognised resume entry is skipped with a warning, not refused. */
+  private async noteIgnoredInterrupts({
+    interruptIds,
+    userId,
+    sessionId,
+    runId,
+    now,
+  }: {
+    interruptIds: string[];
+    userId: string;
+    sessionId: string;
+    runId: string;
+    now: Date;
+  }): Promise<void> {
+    this.dependencies.logger.warn(
+      { runId, sessionId, interruptIds },
+      "resume entries name no interrupt of this thread; skipped",
+    );
+    await this.dependencies.store.audit([
+      {
+        actor: userId,
+        action: "interrupt.resume_entry_ignored",
+        sessionId,
+        runId,
+        payload: { interrupt_ids: interruptIds },
+        occurredAt: now,
+      },
+    ]);
   }
 
   private async auditRefusal({

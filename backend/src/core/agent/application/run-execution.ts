@@ -11,7 +11,6 @@ import {
   addUsage,
   continueRun,
   type StateSnapshot,
-  setAgentState,
   setRunStatus,
   startRun,
 } from "../domain/state-snapshot.js";
@@ -44,6 +43,7 @@ import {
   sessionStatusOf,
   terminalEvents,
 } from "./run-outcome.js";
+import { adoptClientState } from "./shared-state-start.js";
 import { refusalResult } from "./tool-refusal.js";
 
 export interface RunExecutorDependencies {
@@ -118,7 +118,13 @@ export class RunExecution {
     const signal = AbortSignal.any([watch.signal, shutdown]);
     try {
       // A crashed attempt may have left messages, tool calls or a step open in the stream.
-      if (attempt > 1) await events.closeOpen(this.run.id, await events.readAll(this.run.id));
+      if (attempt > 1) {
+        const stored = await events.readAll(this.run.id);
+        await events.closeOpen(this.run.id, stored);
+        // The lost attempt streamed state changes it may never have stored: resync the client.
+        if (stored.some((event) => /"type":"STATE_(DELTA|SNAPSHOT)"/.test(event.data)))
+          this.publisher.emit({ type: "state-snapshot", state: this.snapshot.agent_state });
+      }
       if (this.run.cancelRequested) {
         // The user's turn is kept even though no agent answered it.
         this.pending.messages.push(
@@ -182,9 +188,9 @@ export class RunExecution {
               this.job.inputs ?? {},
               declared.map((input) => input.name),
             ),
+            ...(this.job.context ? { context: this.job.context } : {}),
             now,
           });
-          if (this.job.state) snapshot = setAgentState(snapshot, this.job.state);
         } else {
           const outcome = applyResume({
             snapshot,
@@ -192,21 +198,35 @@ export class RunExecution {
             by: this.run.userId,
             now,
           });
-          snapshot = continueRun(outcome.snapshot, { runId: this.run.id, now });
+          snapshot = continueRun(outcome.snapshot, {
+            runId: this.run.id,
+            now,
+            ...(this.job.context ? { context: this.job.context } : {}),
+          });
           audit = outcome.changed.map((call) => ({
             actor: this.run.userId,
-            action: `tool_call.${call.status.toLowerCase()}`,
+            action: decisionAuditAction(call),
             sessionId: this.session.id,
             runId: this.run.id,
             toolCallId: call.tool_call_id,
             payload: {
               tool_name: call.tool_name,
+              ...(call.interrupt
+                ? {
+                    interrupt_id: call.interrupt_id,
+                    interrupt_reason: call.interrupt.reason,
+                    ...(call.result ? { response: call.result.content } : {}),
+                  }
+                : {}),
               ...(call.edited_args ? { edited_args: call.edited_args } : {}),
               ...(call.reason ? { reason: call.reason } : {}),
             },
             occurredAt: now,
           }));
         }
+        const adopted = adoptClientState({ snapshot, clientState: this.job.state });
+        snapshot = adopted.snapshot;
+        for (const event of adopted.announce) this.publisher.emit(event);
       } catch (error) {
         if (error instanceof ToolCorrelationError) this.noteCorrelationError(error, now);
         throw error;
@@ -354,6 +374,15 @@ interface PendingWrite {
 
 function emptyWrite(): PendingWrite {
   return { messages: [], messagesMayExist: false, audit: [] };
+}
+
+/** `tool_call.approved|rejected|executed`; an answered question is `interrupt.answered`. */
+function decisionAuditAction(call: { mode: string; status: string }): string {
+  if (call.mode === "BACKEND_INPUT_INTERRUPT")
+    return call.status === "EXECUTED"
+      ? "interrupt.answered"
+      : `interrupt.${call.status.toLowerCase()}`;
+  return `tool_call.${call.status.toLowerCase()}`;
 }
 
 /** How a thrown error ends the run, or undefined when it is worth another attempt. */

@@ -1,6 +1,7 @@
 import type { TokenUsage } from "@ag-ui/core";
 import { interruptsForPendingCalls } from "../domain/agui-interrupts.js";
 import { isRunErrorCode, type RunErrorCode } from "../domain/errors.js";
+import { proposedStateView } from "../domain/predicted-state.js";
 import type { RunStatus, SessionStatus } from "../domain/run-status.js";
 import type { StateSnapshot } from "../domain/state-snapshot.js";
 import { isOpenToolCall } from "../domain/tool-call-status.js";
@@ -134,7 +135,8 @@ async function pausedEvents({
     ];
   }
   return [
-    { type: "state-snapshot", state: snapshot.agent_state },
+    // A proposal waiting for its confirmation stays visible while the user decides.
+    { type: "state-snapshot", state: proposedStateView(snapshot) },
     { type: "messages-snapshot", messages: await messages() },
     ...(legacyInterruptEvent ? [{ type: "legacy-interrupt" as const, interrupts }] : []),
     { type: "run-finish", threadId, runId, outcome: { type: "interrupt", interrupts }, usage },

@@ -1,4 +1,5 @@
 import type { ResumeEntry } from "@ag-ui/core";
+import type { ContextEntry } from "../domain/state-snapshot.js";
 import type { ChatMessage } from "./ports/chat-message.js";
 import type { StoredRunEvent } from "./ports/run-event-stream.js";
 import type { ClientToolInput } from "./ports/run-job.js";
@@ -11,6 +12,8 @@ export interface RunRequest {
   messages: ChatMessage[];
   tools: ClientToolInput[];
   state?: Record<string, unknown>;
+  /** `RunAgentInput.context`: shown to the model with the system prompt. */
+  context?: ContextEntry[];
   /** `forwardedProps.agent`: which workflow a new thread runs. */
   workflow?: string;
   /** `forwardedProps.inputs`: values for the workflow's `{placeholder}`s (CrewAI inputs). */

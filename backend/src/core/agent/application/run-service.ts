@@ -1,4 +1,6 @@
+import { assertClientStateSize, mergeClientState } from "../domain/agent-state.js";
 import { InputMissingError, RequestError } from "../domain/errors.js";
+import type { JsonSchemaValidator } from "../domain/json-schema-validator.js";
 import { inputTexts, missingInputs } from "../domain/run-inputs.js";
 import { assertNoToolNameConflict } from "../domain/tool-policy.js";
 import { newMessages, planAdmission, trailingMessages } from "./admission-plan.js";
@@ -17,6 +19,9 @@ export class RunService {
       admissions: RunAdmissions;
       catalog: AgentCatalog;
       clock: Clock;
+      validator: JsonSchemaValidator;
+      /** Largest client state accepted (JSON bytes). */
+      agentStateMaxBytes: number;
     },
   ) {}
 
@@ -29,7 +34,13 @@ export class RunService {
     request: RunRequest;
     idempotencyKey?: string;
   }): Promise<RunAcceptance> {
-    const { admissions, catalog, clock } = this.dependencies;
+    const { admissions, catalog, clock, validator, agentStateMaxBytes } = this.dependencies;
+    if (request.state)
+      assertClientStateSize({
+        state: request.state,
+        maxBytes: agentStateMaxBytes,
+        field: "body.state",
+      });
     const workflow = request.workflow ?? (await catalog.defaultWorkflow());
     if (!(await catalog.hasWorkflow(workflow))) {
       throw new RequestError({
@@ -56,6 +67,7 @@ export class RunService {
       ...(idempotencyKey ? { idempotencyKey } : {}),
       ...(sentState ? { state: sentState } : {}),
       ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
+      ...(request.context ? { context: request.context } : {}),
       plainTurn:
         !request.resume?.length &&
         !trailingMessages(request.messages).some((message) => message.role === "tool"),
@@ -64,6 +76,7 @@ export class RunService {
           session,
           messages: newMessages(session, request.messages),
           ...(request.resume ? { resume: request.resume } : {}),
+          validator,
           now: clock(),
         });
         // A new turn fills its placeholders now; a resume keeps the paused run's inputs.
@@ -71,7 +84,8 @@ export class RunService {
           const missing = missingInputs({
             declared: declaredInputs[session.workflow] ?? [],
             inputs,
-            state: sentState ?? session.snapshot.agent_state,
+            // The state the run will have: the client's keys over the thread's (mergeClientState).
+            state: mergeClientState(session.snapshot.agent_state, sentState),
           });
           if (missing.length > 0) throw new InputMissingError({ inputs: missing });
         }

@@ -5,11 +5,14 @@ import { CANCELLED_REASON } from "../domain/tool-correlation.js";
 export function refusalResult(
   call: Pick<PendingToolCall, "status" | "reason" | "mode">,
 ): ToolResult {
+  const asked = call.mode === "BACKEND_INPUT_INTERRUPT";
   if (call.status === "EXPIRED") {
     return {
       content: JSON.stringify({
         status: "expired",
-        reason: "The approval request expired before anyone answered it.",
+        reason: asked
+          ? "The question expired before anyone answered it."
+          : "The approval request expired before anyone answered it.",
       }),
     };
   }
@@ -18,7 +21,7 @@ export function refusalResult(
       status: "rejected",
       reason:
         call.reason ??
-        (call.mode === "FRONTEND_EXECUTE" ? CANCELLED_REASON : "rejected by the approver"),
+        (call.mode === "FRONTEND_EXECUTE" || asked ? CANCELLED_REASON : "rejected by the approver"),
     }),
   };
 }

@@ -9,6 +9,7 @@ export const RUN_ERROR_CODES = [
   "TOOL_NAME_CONFLICT",
   "LLM_PROVIDER_ERROR",
   "LLM_NOT_CONFIGURED",
+  "UNSUPPORTED_CONTENT",
   "BUDGET_EXCEEDED",
   "TOOL_EXECUTION_FAILED",
   "INPUT_MISSING",
@@ -67,6 +68,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "TOOL_NAME_CONFLICT":
     case "UNKNOWN_TOOL":
     case "INPUT_MISSING":
+    case "UNSUPPORTED_CONTENT":
       return 400;
     case "UNAUTHORIZED":
       return 401;
@@ -122,6 +124,7 @@ export function runStatusFor(code: RunErrorCode): "failed" | "cancelled" {
     case "TOOL_NAME_CONFLICT":
     case "LLM_PROVIDER_ERROR":
     case "LLM_NOT_CONFIGURED":
+    case "UNSUPPORTED_CONTENT":
     case "BUDGET_EXCEEDED":
     case "TOOL_EXECUTION_FAILED":
     case "INPUT_MISSING":
@@ -146,6 +149,7 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "TOOL_NAME_CONFLICT":
     case "LLM_PROVIDER_ERROR":
     case "LLM_NOT_CONFIGURED":
+    case "UNSUPPORTED_CONTENT":
     case "BUDGET_EXCEEDED":
     case "TOOL_EXECUTION_FAILED":
     case "INPUT_MISSING":

@@ -31,6 +31,8 @@ function codedError<C extends ErrorCode>(code: C) {
 export class ThreadBusyError extends codedError("THREAD_BUSY") {}
 export class LlmProviderError extends codedError("LLM_PROVIDER_ERROR") {}
 export class LlmNotConfiguredError extends codedError("LLM_NOT_CONFIGURED") {}
+/** Input the agent's model does not accept (an image or a file part for a text-only model). */
+export class UnsupportedContentError extends codedError("UNSUPPORTED_CONTENT") {}
 export class BudgetExceededError extends codedError("BUDGET_EXCEEDED") {}
 export class ToolExecutionFailedError extends codedError("TOOL_EXECUTION_FAILED") {}
 export class OutputInvalidError extends codedError("OUTPUT_INVALID") {}
@@ -145,6 +147,8 @@ export function errorFromJSON({
       return new LlmProviderError(init);
     case "LLM_NOT_CONFIGURED":
       return new LlmNotConfiguredError(init);
+    case "UNSUPPORTED_CONTENT":
+      return new UnsupportedContentError(init);
     case "BUDGET_EXCEEDED":
       return new BudgetExceededError(init);
     case "TOOL_EXECUTION_FAILED":

@@ -1,7 +1,19 @@
 export {
+  applyStatePatch,
+  assertClientStateSize,
+  isJsonObject,
+  type JsonPatchOperation,
+  mergeClientState,
+  StatePatchError,
+  stateBytes,
+  stateDelta,
+  valueAtPath,
+} from "./agent-state.js";
+export {
   APPROVAL_RESPONSE_SCHEMA,
   decisionsFromResumeEntries,
   interruptsForPendingCalls,
+  type ResumeEntryDecisions,
 } from "./agui-interrupts.js";
 export { assertNever } from "./assert-never.js";
 export {
@@ -51,10 +63,22 @@ export {
   ToolNameConflictError,
   ToolResultsIncompleteError,
   UnknownToolError,
+  UnsupportedContentError,
   VersionConflictError,
 } from "./errors.js";
 export { jsonEqual } from "./json-equal.js";
+export {
+  fieldOf,
+  type JsonSchemaIssue,
+  type JsonSchemaValidator,
+} from "./json-schema-validator.js";
 export { createPendingToolCall, type NewPendingToolCall } from "./pending-tool-call.js";
+export {
+  applyPredictedState,
+  predictedStateFor,
+  proposedStateView,
+  restorePredictedState,
+} from "./predicted-state.js";
 export {
   isActiveRunStatus,
   isTerminalRunStatus,
@@ -68,12 +92,15 @@ export {
   addPendingToolCalls,
   addUsage,
   advanceIteration,
+  type CallInterrupt,
   type ClientTool,
   ClientToolSchema,
+  type ContextEntry,
   continueRun,
   finishStage,
   type PendingToolCall,
   PendingToolCallSchema,
+  type PredictedState,
   parseStateSnapshot,
   type RunCursor,
   RunCursorSchema,
@@ -94,7 +121,10 @@ export {
 export {
   type StateSnapshotV0,
   StateSnapshotV0Schema,
+  type StateSnapshotV1,
+  StateSnapshotV1Schema,
   upgradeV0ToV1,
+  upgradeV1ToV2,
 } from "./state-snapshot-upgrades.js";
 export {
   assertTransition,

@@ -1,42 +1,29 @@
-/**
- * JSON Schema validation as the domain sees it (types only; the Ajv implementation lives in
- * `infrastructure/validation/ajv-json-schema-validator.ts`). Shared by tool arguments,
- * interrupt payloads and task outputs (`output_json`).
- */
-
-/** A JSON Schema document: an object, or a boolean schema (`true` accepts all, `false` none). */
-export type JsonSchema = Readonly<Record<string, unknown>> | boolean;
-
-/** One reason a value (or a schema) was refused. */
+/** One way a value fails a JSON Schema: where (a JSON Pointer into the value) and why. */
 export interface JsonSchemaIssue {
-  /** The offending field as people write it (`items[2].name`); "" for the value itself. */
-  field: string;
-  /** JSON Pointer to the offending part of the value (RFC 6901); "" for the root. */
+  /** JSON Pointer of the offending value, `""` for the value itself (e.g. `/chosen_time`). */
   pointer: string;
-  /** What is wrong, without the field: "must be string", "is required". */
   message: string;
 }
 
-export type JsonSchemaCheck =
-  | { valid: true }
-  | { valid: false; issues: readonly JsonSchemaIssue[] };
-
-/** A schema compiled once; checking a value is then cheap and never throws. */
-export interface CompiledJsonSchema {
-  check(value: unknown): JsonSchemaCheck;
-}
-
+/**
+ * Checks values against JSON Schemas (draft 2020-12 / draft-07 keywords). Pure port: the Ajv
+ * adapter lives in `infrastructure/validation`. An empty list means the value is valid.
+ */
 export interface JsonSchemaValidator {
-  /** What makes `schema` unusable (not an object or boolean, invalid against its meta-schema). */
-  schemaProblems(schema: unknown): readonly JsonSchemaIssue[];
-  /** Compiles `schema` once per schema object; throws `JsonSchemaCompileError` if unusable. */
-  compile(schema: JsonSchema): CompiledJsonSchema;
+  validate(input: { schema: Record<string, unknown>; value: unknown }): JsonSchemaIssue[];
+  /** What makes `schema` unusable as a JSON Schema (empty when it can be used). */
+  schemaProblems(schema: unknown): JsonSchemaIssue[];
 }
 
-/** A schema that `JsonSchemaValidator.compile` could not use; `issues` say why. */
-export class JsonSchemaCompileError extends Error {
-  constructor(readonly issues: readonly JsonSchemaIssue[]) {
-    super(`Not a usable JSON Schema: ${issues.map((issue) => issue.message).join("; ")}`);
-    this.name = "JsonSchemaCompileError";
-  }
+/** `body.resume[0].payload` + `/chosen_time` → `body.resume[0].payload.chosen_time`. */
+export function fieldOf(prefix: string, pointer: string): string {
+  if (pointer === "") return prefix;
+  const segments = pointer
+    .split("/")
+    .slice(1)
+    .map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"));
+  return segments.reduce(
+    (field, segment) => (/^\d+$/.test(segment) ? `${field}[${segment}]` : `${field}.${segment}`),
+    prefix,
+  );
 }

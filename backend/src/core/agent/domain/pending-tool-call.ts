@@ -1,4 +1,4 @@
-import type { PendingToolCall } from "./state-snapshot-schema.js";
+import type { CallInterrupt, PendingToolCall, PredictedState } from "./state-snapshot-schema.js";
 import { initialToolCallStatus, type ToolCallMode } from "./tool-call-status.js";
 
 export type NewPendingToolCall = {
@@ -12,6 +12,10 @@ export type NewPendingToolCall = {
   interruptId?: string;
   /** How long the call may wait for its answer; without it the call never expires. */
   ttlSeconds?: number;
+  /** Required for BACKEND_INPUT_INTERRUPT calls: what the human is asked. */
+  interrupt?: CallInterrupt;
+  /** Predictive-state tools: the keys the call's arguments write, with their values before. */
+  predictedState?: readonly PredictedState[];
 };
 
 /** A call in its initial status: PENDING_APPROVAL, or APPROVED for direct backend tools. */
@@ -27,6 +31,12 @@ export function createPendingToolCall(input: NewPendingToolCall): PendingToolCal
   };
   if (input.interruptId !== undefined) {
     call.interrupt_id = input.interruptId;
+  }
+  if (input.interrupt !== undefined) {
+    call.interrupt = input.interrupt;
+  }
+  if (input.predictedState !== undefined && input.predictedState.length > 0) {
+    call.predicted_state = [...input.predictedState];
   }
   if (input.ttlSeconds !== undefined) {
     call.expires_at = new Date(input.now.getTime() + input.ttlSeconds * 1000).toISOString();

@@ -8,7 +8,7 @@ import {
 } from "./tool-call-status.js";
 
 /** The version `StateSnapshotSchema` describes; older versions are upgraded on read. */
-export const STATE_SNAPSHOT_SCHEMA_VERSION = 1;
+export const STATE_SNAPSHOT_SCHEMA_VERSION = 2;
 
 const timestamp = z.iso.datetime({ offset: true });
 const count = z.int().nonnegative();
@@ -27,6 +27,9 @@ export const ClientToolSchema = z.strictObject({
   parameters: jsonObject.optional(),
 });
 
+/** An AG-UI `RunAgentInput.context` entry: shown to the model with the system prompt. */
+export const ContextEntrySchema = z.strictObject({ description: z.string(), value: z.string() });
+
 export const RunCursorSchema = z.strictObject({
   run_id: name,
   status: z.enum(RUN_STATUSES),
@@ -41,11 +44,31 @@ export const RunCursorSchema = z.strictObject({
   client_tools: z.array(ClientToolSchema),
   /** The run's CrewAI inputs (`forwardedProps.inputs`) its workflow uses, kept for the resume run. */
   inputs: z.record(z.string(), z.string()).optional(),
+  /** The client's `RunAgentInput.context` of the turn, kept for the resume run (v2). */
+  context: z.array(ContextEntrySchema),
 });
 
 export const StageOutputSchema = z.strictObject({
   output: z.string(),
   finished_at: timestamp,
+});
+
+/** What an input interrupt asks the human (AG-UI `Interrupt` fields), kept with its call. */
+export const CallInterruptSchema = z.strictObject({
+  reason: name,
+  message: z.string(),
+  /** JSON Schema the resume payload must satisfy; it becomes the call's result. */
+  response_schema: jsonObject.optional(),
+});
+
+/**
+ * A state key a predictive tool writes from its arguments: the value the key had before the
+ * call (absent = the key did not exist), so a rejection restores it.
+ */
+export const PredictedStateSchema = z.strictObject({
+  state_key: name,
+  tool_argument: name,
+  before: z.unknown().optional(),
 });
 
 export const PendingToolCallSchema = z
@@ -66,6 +89,10 @@ export const PendingToolCallSchema = z
     /** Why the call was rejected, as given by whoever rejected it. */
     reason: z.string().optional(),
     result: ToolResultSchema.optional(),
+    /** BACKEND_INPUT_INTERRUPT: the question (v2). */
+    interrupt: CallInterruptSchema.optional(),
+    /** Predictive-state tools: the keys their arguments write, with the values before (v2). */
+    predicted_state: z.array(PredictedStateSchema).optional(),
   })
   .superRefine((call, context) => {
     const problem = (path: string, message: string) =>
@@ -73,8 +100,13 @@ export const PendingToolCallSchema = z
     if (!reachableToolCallStatuses(call.mode).includes(call.status)) {
       problem("status", `${call.status} is not a status a ${call.mode} call can hold`);
     }
-    if (call.mode === "BACKEND_APPROVAL_INTERRUPT" && call.interrupt_id === undefined) {
-      problem("interrupt_id", "an approval call needs an interrupt_id");
+    const interrupted =
+      call.mode === "BACKEND_APPROVAL_INTERRUPT" || call.mode === "BACKEND_INPUT_INTERRUPT";
+    if (interrupted && call.interrupt_id === undefined) {
+      problem("interrupt_id", `a ${call.mode} call needs an interrupt_id`);
+    }
+    if ((call.mode === "BACKEND_INPUT_INTERRUPT") !== (call.interrupt !== undefined)) {
+      problem("interrupt", "exactly the BACKEND_INPUT_INTERRUPT calls carry an interrupt");
     }
     if (call.status === "EXECUTED" && call.result === undefined) {
       problem("result", "an EXECUTED call needs its result");
@@ -123,3 +155,6 @@ export type ClientTool = z.infer<typeof ClientToolSchema>;
 export type StageOutput = z.infer<typeof StageOutputSchema>;
 export type SnapshotUsage = z.infer<typeof SnapshotUsageSchema>;
 export type AgentState = Record<string, unknown>;
+export type ContextEntry = z.infer<typeof ContextEntrySchema>;
+export type CallInterrupt = z.infer<typeof CallInterruptSchema>;
+export type PredictedState = z.infer<typeof PredictedStateSchema>;

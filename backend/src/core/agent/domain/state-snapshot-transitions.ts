@@ -5,6 +5,7 @@ import { snapshotInvalid } from "./snapshot-invalid.js";
 import {
   type AgentState,
   type ClientTool,
+  type ContextEntry,
   type PendingToolCall,
   type RunCursor,
   type SnapshotUsage,
@@ -23,6 +24,8 @@ export type StartRunInput = {
   workflow: string;
   stage: string;
   clientTools: readonly ClientTool[];
+  /** The turn's `RunAgentInput.context` entries. @defaultValue [] */
+  context?: readonly ContextEntry[];
   now: Date;
   parentRunId?: string;
   /** CrewAI inputs for the workflow's placeholders (only the ones it uses). */
@@ -60,17 +63,29 @@ export function startRun(snapshot: StateSnapshot, input: StartRunInput): StateSn
     ...(input.inputs && Object.keys(input.inputs).length > 0
       ? { inputs: { ...input.inputs } }
       : {}),
+    context: (input.context ?? []).map(toContextEntry),
   };
   return checked({ ...snapshot, run, stages: {}, pending_tool_calls: [] });
 }
 
 /**
  * A resume: the same cursor under a new run id whose parent is the previous run. Client tools
- * are replaced when the resume declares them. Continuing with the current run id is a replay.
+ * and context are replaced when the resume sends them. Continuing with the current run id is
+ * a replay.
  */
 export function continueRun(
   snapshot: StateSnapshot,
-  { runId, now, clientTools }: { runId: string; now: Date; clientTools?: readonly ClientTool[] },
+  {
+    runId,
+    now,
+    clientTools,
+    context,
+  }: {
+    runId: string;
+    now: Date;
+    clientTools?: readonly ClientTool[];
+    context?: readonly ContextEntry[];
+  },
 ): StateSnapshot {
   const run = requireRun(snapshot, "continue");
   if (run.run_id === runId) {
@@ -85,6 +100,7 @@ export function continueRun(
       status: "running",
       started_at: now.toISOString(),
       client_tools: clientTools === undefined ? run.client_tools : clientTools.map(toClientTool),
+      context: context === undefined ? run.context : context.map(toContextEntry),
     },
   });
 }
@@ -154,6 +170,10 @@ export function addUsage(
     cost_usd: addDecimal(snapshot.usage.cost_usd, normalizeDecimal(usage.cost_usd)),
   };
   return checked({ ...snapshot, usage: total });
+}
+
+function toContextEntry({ description, value }: ContextEntry): ContextEntry {
+  return { description, value };
 }
 
 function toClientTool({ name, description, parameters }: ClientTool): ClientTool {

@@ -65,11 +65,30 @@ export function upgradeV0ToV1(snapshot: StateSnapshotV0): unknown {
   };
 }
 
+/** v1: no context on the run cursor, no input interrupts, no predictive state. */
+export const StateSnapshotV1Schema = z
+  .object({
+    schema_version: z.literal(1),
+    run: z.object({}).catchall(z.unknown()).nullable(),
+  })
+  .catchall(z.unknown());
+export type StateSnapshotV1 = z.infer<typeof StateSnapshotV1Schema>;
+
+/** v1 → v2 only adds: the run keeps its fields and gets an empty `context`. */
+export function upgradeV1ToV2(snapshot: StateSnapshotV1): unknown {
+  return {
+    ...snapshot,
+    schema_version: 2,
+    run: snapshot.run === null ? null : { ...snapshot.run, context: [] },
+  };
+}
+
 type UpgradeStep = { from: number; upgrade: (raw: unknown) => unknown };
 
 /** One step per old version, each parsing its own shape first: v0 → v1 → … → current. */
 const UPGRADE_STEPS: readonly UpgradeStep[] = [
   { from: 0, upgrade: (raw) => upgradeV0ToV1(parseVersion(StateSnapshotV0Schema, raw, 0)) },
+  { from: 1, upgrade: (raw) => upgradeV1ToV2(parseVersion(StateSnapshotV1Schema, raw, 1)) },
 ];
 
 export function upgradeSnapshot({

@@ -13,10 +13,16 @@ import { upgradeSnapshot } from "./state-snapshot-upgrades.js";
 
 export {
   type AgentState,
+  type CallInterrupt,
+  CallInterruptSchema,
   type ClientTool,
   ClientToolSchema,
+  type ContextEntry,
+  ContextEntrySchema,
   type PendingToolCall,
   PendingToolCallSchema,
+  type PredictedState,
+  PredictedStateSchema,
   type RunCursor,
   RunCursorSchema,
   type SnapshotUsage,

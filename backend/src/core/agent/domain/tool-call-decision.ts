@@ -23,6 +23,8 @@ const ACCEPTED_BY_MODE: Readonly<Record<PendingToolCall["mode"], readonly string
   BACKEND_APPROVAL_INTERRUPT: ["approve", "reject"],
   // Nobody outside the backend answers a direct call.
   BACKEND_DIRECT_EXECUTE: [],
+  // The human's answer to an input interrupt is the result; cancelling it rejects the call.
+  BACKEND_INPUT_INTERRUPT: ["result", "reject"],
 };
 
 export function checkDecision({

@@ -13,6 +13,7 @@ export const TOOL_CALL_MODES = [
   "FRONTEND_EXECUTE",
   "BACKEND_APPROVAL_INTERRUPT",
   "BACKEND_DIRECT_EXECUTE",
+  "BACKEND_INPUT_INTERRUPT",
 ] as const;
 export type ToolCallMode = (typeof TOOL_CALL_MODES)[number];
 
@@ -29,12 +30,16 @@ const TRANSITIONS: Readonly<Record<ToolCallMode, TransitionTable>> = {
   },
   // Auto-approved at creation; the backend executes it in the same run.
   BACKEND_DIRECT_EXECUTE: { APPROVED: ["EXECUTED"] },
+  // An ask-the-user interrupt: the human's answer (checked against its responseSchema) is the
+  // call's result; a cancelled interrupt rejects it.
+  BACKEND_INPUT_INTERRUPT: { PENDING_APPROVAL: ["EXECUTED", "REJECTED", "EXPIRED"] },
 };
 
 const INITIAL_STATUS: Readonly<Record<ToolCallMode, ToolCallStatus>> = {
   FRONTEND_EXECUTE: "PENDING_APPROVAL",
   BACKEND_APPROVAL_INTERRUPT: "PENDING_APPROVAL",
   BACKEND_DIRECT_EXECUTE: "APPROVED",
+  BACKEND_INPUT_INTERRUPT: "PENDING_APPROVAL",
 };
 
 /** The status a call of this mode is created with. */

@@ -8,6 +8,8 @@ export type BackendToolPolicy = {
   name: string;
   requires_approval: boolean;
   approval_ttl_seconds?: number;
+  /** An ask-the-user tool: its calls pause the run on an input interrupt. */
+  interrupt?: object;
 };
 
 export type BackendToolPolicies =
@@ -20,7 +22,10 @@ export type DeclaredClientTool = { name: string };
 export type ToolClassification =
   | { mode: Extract<ToolCallMode, "FRONTEND_EXECUTE"> }
   | {
-      mode: Extract<ToolCallMode, "BACKEND_APPROVAL_INTERRUPT" | "BACKEND_DIRECT_EXECUTE">;
+      mode: Extract<
+        ToolCallMode,
+        "BACKEND_APPROVAL_INTERRUPT" | "BACKEND_DIRECT_EXECUTE" | "BACKEND_INPUT_INTERRUPT"
+      >;
       policy: BackendToolPolicy;
     };
 
@@ -30,7 +35,7 @@ export const FRONTEND_TOOL_PREFIX = "ui.";
 /**
  * Where a tool call the model made will execute. Client-declared and `ui.` tools run in the
  * browser; configured backend tools run on the backend, after a human approves when
- * `requires_approval`. Anything else is refused rather than guessed, and a name that is both
+ * `requires_approval`; an ask-the-user tool (`interrupt`) waits for the human's answer. Anything else is refused rather than guessed, and a name that is both
  * client-declared and configured is a TOOL_NAME_CONFLICT even here.
  */
 export function classifyToolCall({
@@ -53,6 +58,7 @@ export function classifyToolCall({
   if (policy === undefined) {
     throw new UnknownToolError({ toolName: name });
   }
+  if (policy.interrupt !== undefined) return { mode: "BACKEND_INPUT_INTERRUPT", policy };
   return {
     mode: policy.requires_approval ? "BACKEND_APPROVAL_INTERRUPT" : "BACKEND_DIRECT_EXECUTE",
     policy,

@@ -58,8 +58,8 @@ describe("session routes", () => {
       message_count: 2,
       last_seq: 2,
       state_snapshot: {
-        schema_version: 1,
-        run: { run_id: input.runId, status: "succeeded" },
+        schema_version: 2,
+        run: { run_id: input.runId, status: "succeeded", context: [] },
         pending_tool_calls: [],
       },
       // The default workflow calls the model twice: intent, then respond.

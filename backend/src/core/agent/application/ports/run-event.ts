@@ -1,4 +1,5 @@
 import type { Interrupt, TokenUsage } from "@ag-ui/core";
+import type { JsonPatchOperation } from "../../domain/agent-state.js";
 import type { RunErrorCode } from "../../domain/errors.js";
 import type { ChatMessage } from "./chat-message.js";
 
@@ -16,6 +17,12 @@ export type CrewEvent =
   | { type: "tool-call-delta"; toolCallId: string; delta: string }
   | { type: "tool-call-end"; toolCallId: string }
   | { type: "tool-result"; toolCallId: string; messageId: string; content: string }
+  /** The whole AG-UI shared state (after a client merge, a crash, or a rejected prediction). */
+  | { type: "state-snapshot"; state: Record<string, unknown> }
+  /** A change of the shared state as RFC 6902 operations. */
+  | { type: "state-delta"; operations: readonly JsonPatchOperation[] }
+  /** Which state keys a tool's streaming arguments are about to write (CUSTOM PredictState). */
+  | { type: "predict-state"; entries: { stateKey: string; tool: string; toolArgument: string }[] }
   /** An application event (AG-UI CUSTOM), e.g. `budget_warning`. */
   | { type: "custom"; name: string; value: unknown };
 
@@ -27,7 +34,6 @@ export type RunOutcome =
 export type RunEvent =
   | CrewEvent
   | { type: "run-start"; threadId: string; runId: string; parentRunId?: string }
-  | { type: "state-snapshot"; state: Record<string, unknown> }
   | { type: "messages-snapshot"; messages: ChatMessage[] }
   | { type: "legacy-interrupt"; interrupts: Interrupt[] }
   | {

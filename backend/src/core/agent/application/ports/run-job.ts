@@ -1,3 +1,4 @@
+import type { ContextEntry } from "../../domain/state-snapshot.js";
 import type { ResumeDecision } from "../../domain/tool-correlation.js";
 import type { ChatMessage } from "./chat-message.js";
 
@@ -17,10 +18,12 @@ export interface RunJob {
   /** Messages from the client that are not stored yet (the new user turn, tool results). */
   messages: ChatMessage[];
   clientTools: ClientToolInput[];
-  /** Client-side AG-UI state to adopt, when sent. */
+  /** Client-side AG-UI state, merged into the thread's by the documented rule, when sent. */
   state?: Record<string, unknown>;
   /** `forwardedProps.inputs` as text (CrewAI inputs); only new turns carry them. */
   inputs?: Record<string, string>;
+  /** The turn's `RunAgentInput.context`; absent keeps the thread's (a REST resume). */
+  context?: ContextEntry[];
   /** Only for resumes: the decisions to apply to the pending tool calls. */
   decisions: ResumeDecision[];
   /**

@@ -51,6 +51,20 @@ export function toAgUiEvent(event: RunEvent): Event {
       };
     case "state-snapshot":
       return { type: EventType.STATE_SNAPSHOT, snapshot: event.state };
+    case "state-delta":
+      return { type: EventType.STATE_DELTA, delta: [...event.operations] };
+    case "predict-state":
+      // The LangGraph/CrewAI convention CopilotKit reads; the STATE_DELTAs that follow carry
+      // the same change for every other client.
+      return {
+        type: EventType.CUSTOM,
+        name: "PredictState",
+        value: event.entries.map((entry) => ({
+          state_key: entry.stateKey,
+          tool: entry.tool,
+          tool_argument: entry.toolArgument,
+        })),
+      };
     case "messages-snapshot":
       return { type: EventType.MESSAGES_SNAPSHOT, messages: event.messages as Message[] };
     case "custom":

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { FRONTEND_TOOL_PREFIX } from "../../domain/tool-policy.js";
 import type { ConfigReport } from "./config-report.js";
 import type { ToolConfig } from "./runtime-config.js";
+import { ACKNOWLEDGE_HANDLER, AGUI_TOOL_FIELDS } from "./tool-agui-fields.js";
+import { withoutUndefined } from "./without-undefined.js";
 import { isRecord, reportZodIssues } from "./zod-issues.js";
 
 export const TOOLS_FILE = "tools.yaml";
@@ -37,8 +39,10 @@ const ToolSchema = z.strictObject({
   parameters: JsonSchemaObject.default({ type: "object", properties: {} }),
   requires_approval: z.boolean().default(false),
   approval_ttl_seconds: z.number().int().positive().optional(),
-  handler: z.string().trim().min(1, "must not be empty"),
+  // Optional only for AG-UI-only tools (interrupt / predict_state), checked below.
+  handler: z.string().trim().min(1, "must not be empty").optional(),
   side_effects: z.boolean().default(false),
+  ...AGUI_TOOL_FIELDS,
 });
 
 /** tools.yaml: backend tools keyed by name. */
@@ -73,6 +77,14 @@ export function parseToolsFile(input: {
       continue;
     }
     const tool = result.data;
+    if (tool.interrupt && tool.requires_approval) {
+      report.problem(TOOLS_FILE, `${name}.interrupt`, "an ask-the-user tool needs no approval");
+      continue;
+    }
+    if (!tool.handler && !tool.interrupt && !tool.predict_state) {
+      report.problem(TOOLS_FILE, `${name}.handler`, "required field is missing");
+      continue;
+    }
     if (tool.approval_ttl_seconds !== undefined && !tool.requires_approval) {
       report.warn(
         TOOLS_FILE,
@@ -80,11 +92,14 @@ export function parseToolsFile(input: {
         "ignored: the tool needs no approval",
       );
     }
-    const { approval_ttl_seconds, ...rest } = tool;
+    const { approval_ttl_seconds, interrupt, predict_state, handler, ...rest } = tool;
     tools[name] = {
       name,
       ...rest,
+      handler: handler ?? ACKNOWLEDGE_HANDLER,
       ...(approval_ttl_seconds === undefined ? {} : { approval_ttl_seconds }),
+      ...(interrupt === undefined ? {} : { interrupt: withoutUndefined(interrupt) }),
+      ...(predict_state === undefined ? {} : { predict_state }),
     };
   }
   return tools;

@@ -10,6 +10,7 @@ import type { StaticCrewConfig } from "./runtime-config.js";
 import { assignTaskAgents } from "./task-agents.js";
 import { checkTaskOutputSchemas } from "./task-output-schemas.js";
 import { checkTaskReferences } from "./task-references.js";
+import { BUILTIN_AGUI_TOOLS } from "./tool-agui-fields.js";
 import { readYamlFile } from "./yaml-file-reader.js";
 
 // A CrewAI project has only agents.yaml and tasks.yaml; the other three files are ours.
@@ -60,11 +61,11 @@ export function readStaticCrewConfig(directory: string): StaticCrewConfig {
   const agentOrder = Object.keys(agentsContent);
   const agentNames = new Set(agentOrder);
   const taskOrder = Object.keys(tasksContent);
-  const toolNames = new Set(Object.keys(toolsContent));
+  const toolNames = new Set([...Object.keys(BUILTIN_AGUI_TOOLS), ...Object.keys(toolsContent)]);
   const modelCodes = new Set(Object.keys(modelsContent));
 
   const models = parseModelsFile({ content: modelsContent, report });
-  const tools = parseToolsFile({ content: toolsContent, report });
+  const tools = { ...BUILTIN_AGUI_TOOLS, ...parseToolsFile({ content: toolsContent, report }) };
   const agents = parseAgentsFile({ content: agentsContent, models, toolNames, modelCodes, report });
   const tasks = assignTaskAgents({
     tasks: parseTasksFile({ content: tasksContent, report }),

@@ -91,6 +91,23 @@ export interface WorkflowInput {
   builtin?: string;
 }
 
+/** An ask-the-user tool: a call pauses the run with this AG-UI interrupt. */
+export interface ToolInterruptConfig {
+  /** AG-UI `Interrupt.reason`. @defaultValue "input_required" */
+  reason: string;
+  message: string;
+  /** JSON Schema of the answer; the answer becomes the call's result. */
+  response_schema?: Record<string, unknown>;
+  /** How long the question stays open (default: settings runtime.approval_ttl_seconds). */
+  ttl_seconds?: number;
+}
+
+/** Predictive state: a streamed argument (dotted path) that writes a top-level state key. */
+export interface PredictStateConfig {
+  state_key: string;
+  tool_argument: string;
+}
+
 export interface ToolConfig {
   name: string;
   description: string;
@@ -100,6 +117,10 @@ export interface ToolConfig {
   approval_ttl_seconds?: number;
   handler: string;
   side_effects: boolean;
+  /** Ask-the-user tool: the human's answer is the result; `handler` never runs. */
+  interrupt?: ToolInterruptConfig;
+  /** The call's arguments write these state keys while they stream. */
+  predict_state?: PredictStateConfig[];
 }
 
 export const MODEL_PROVIDERS = [

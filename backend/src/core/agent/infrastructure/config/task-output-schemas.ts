@@ -1,4 +1,4 @@
-import type { JsonSchemaValidator } from "../../domain/json-schema-validator.js";
+import { fieldOf, type JsonSchemaValidator } from "../../domain/json-schema-validator.js";
 import type { ConfigReport } from "./config-report.js";
 import { TASKS_FILE } from "./parse-tasks-file.js";
 import type { TaskConfig } from "./runtime-config.js";
@@ -15,9 +15,10 @@ export function checkTaskOutputSchemas(input: {
     // A meta-schema says one mistake several ways (anyOf branches): one line per field.
     const seen = new Set<string>();
     for (const issue of validator.schemaProblems(task.output.schema)) {
-      if (seen.has(issue.field)) continue;
-      seen.add(issue.field);
-      const where = issue.field ? `.${issue.field}` : "";
+      const field = fieldOf("", issue.pointer).replace(/^\./, "");
+      if (seen.has(field)) continue;
+      seen.add(field);
+      const where = field ? `.${field}` : "";
       report.problem(
         TASKS_FILE,
         `${task.name}.${task.output.field}${where}`,

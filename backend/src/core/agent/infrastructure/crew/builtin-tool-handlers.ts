@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { isJsonObject, type JsonPatchOperation } from "../../domain/agent-state.js";
+import type { AgentStateAccess } from "./agent-state-access.js";
 
 export interface ToolHandlerInput {
   args: Record<string, unknown>;
@@ -6,6 +8,8 @@ export interface ToolHandlerInput {
   idempotencyKey: string;
   signal: AbortSignal;
   now: Date;
+  /** The thread's AG-UI shared state: read it, or queue JSON Patch operations on it. */
+  state?: AgentStateAccess;
 }
 
 /** Runs a backend tool; returns its JSON result or throws (the model then sees the error). */
@@ -48,8 +52,44 @@ function transferFunds({ args, idempotencyKey, now }: ToolHandlerInput): Promise
   });
 }
 
+/**
+ * The built-in state tool (`agui.update_state`): applies the model's JSON Patch to the shared
+ * state. The operations are checked when the call's result is recorded.
+ */
+function updateState({ args, state }: ToolHandlerInput): Promise<unknown> {
+  if (!state) throw new Error("this run has no shared state to update");
+  const operations = args.operations;
+  if (!Array.isArray(operations) || !operations.every(isJsonObject)) {
+    throw new Error("operations must be an array of JSON Patch operations");
+  }
+  state.patch(operations as JsonPatchOperation[]);
+  return Promise.resolve({ status: "updated", operations: operations.length });
+}
+
+/** Demo weather (deterministic, no network): what the AG-UI dojo's weather card renders. */
+function demoWeather({ args }: ToolHandlerInput): Promise<unknown> {
+  const city = typeof args.location === "string" && args.location ? args.location : "Unknown";
+  const seed = [...city].reduce((sum, char) => sum + char.charCodeAt(0), 0);
+  return Promise.resolve({
+    city,
+    conditions: ["Sunny", "Cloudy", "Rainy", "Windy"][seed % 4],
+    temperature: 10 + (seed % 20),
+    humidity: 40 + (seed % 50),
+    wind_speed: 5 + (seed % 25),
+    feels_like: 9 + (seed % 20),
+  });
+}
+
+/** For tools whose whole effect is on the state (predictive-state tools): nothing to run. */
+function acknowledge(): Promise<unknown> {
+  return Promise.resolve({ status: "applied" });
+}
+
 /** Handler ids that `tools.yaml` may name. */
 export const BUILTIN_TOOL_HANDLERS: Readonly<Record<string, ToolHandler>> = {
   "builtin.get_current_time": currentTime,
   "builtin.transfer_funds": transferFunds,
+  "builtin.update_state": updateState,
+  "builtin.demo_weather": demoWeather,
+  "builtin.acknowledge": acknowledge,
 };

@@ -18,6 +18,8 @@ export interface CrewDependencies {
   defaultApprovalTtlSeconds: number;
   /** Checks structured answers (a task's `output_json`) against their schema. */
   validator: JsonSchemaValidator;
+  /** Largest shared state (JSON bytes) a tool may leave behind. */
+  agentStateMaxBytes: number;
 }
 
 /** The mutable state of one run being executed: the latest snapshot and the conversation. */

@@ -33,7 +33,9 @@ export function offeredFunctionTools({
   const definitions = new Map<string, { description: string; parameters: JSONSchema7 }>();
   for (const name of agent.tools) {
     const backend = backendTools[name];
-    if (backend && (includeClientTools || !backend.requires_approval)) {
+    // Approvals and questions pause the run, which only a chat stage can do.
+    const pauses = backend?.requires_approval === true || backend?.interrupt !== undefined;
+    if (backend && (includeClientTools || !pauses)) {
       definitions.set(name, {
         description: backend.description,
         parameters: backend.parameters as JSONSchema7,

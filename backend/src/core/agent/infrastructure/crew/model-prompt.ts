@@ -7,6 +7,7 @@ import type {
 } from "@ai-sdk/provider";
 import type { ChatMessage } from "../../application/ports/chat-message.js";
 import type { ToolNameMap } from "../../domain/tool-policy.js";
+import { toUserContent } from "./user-content.js";
 
 /** Result shown to the model for a call whose result never arrived (an abandoned run). */
 export const MISSING_RESULT = "No result: this tool call was not completed.";
@@ -17,17 +18,6 @@ function parseArguments(text: string): unknown {
   } catch {
     return {};
   }
-}
-
-function userText(content: string | unknown[]): string {
-  if (typeof content === "string") return content;
-  return content
-    .map((part) => {
-      const candidate = part as { type?: unknown; text?: unknown };
-      return candidate.type === "text" && typeof candidate.text === "string" ? candidate.text : "";
-    })
-    .filter(Boolean)
-    .join("\n");
 }
 
 /** Every tool name used by assistant messages of the history. */
@@ -59,17 +49,13 @@ export function toModelPrompt({
   history: readonly ChatMessage[];
   names: ToolNameMap;
 }): LanguageModelV3Prompt {
-  const results = new Map<string, Extract<ChatMessage, { role: "tool" }>>();
-  for (const message of history) {
-    if (message.role === "tool" && !results.has(message.toolCallId))
-      results.set(message.toolCallId, message);
-  }
+  const results = resultsByCall(history);
 
   const prompt: LanguageModelV3Message[] = [{ role: "system", content: system }];
   for (const message of history) {
     switch (message.role) {
       case "user":
-        prompt.push({ role: "user", content: [{ type: "text", text: userText(message.content) }] });
+        prompt.push({ role: "user", content: toUserContent(message.content) });
         break;
       case "system":
         prompt.push({ role: "system", content: message.content });
@@ -91,8 +77,8 @@ export function toModelPrompt({
         if (calls.length === 0) break;
         prompt.push({
           role: "tool",
-          content: calls.map((call): LanguageModelV3ToolResultPart => {
-            const result = results.get(call.id);
+          content: calls.map((call, index): LanguageModelV3ToolResultPart => {
+            const result = results.get(`${message.id}#${index}`);
             return {
               type: "tool-result",
               toolCallId: call.id,
@@ -115,4 +101,30 @@ export function toModelPrompt({
     }
   }
   return prompt;
+}
+
+/**
+ * Each tool message answers the latest earlier call with its id that has no answer yet,
+ * keyed `<assistant message id>#<call index>`. Ids are unique within a thread for calls this
+ * runtime made, but imported histories (and providers with deterministic ids) may repeat one
+ * across turns: each turn's call then still gets its own result, never an earlier turn's.
+ */
+function resultsByCall(
+  history: readonly ChatMessage[],
+): Map<string, Extract<ChatMessage, { role: "tool" }>> {
+  const waiting = new Map<string, string[]>();
+  const results = new Map<string, Extract<ChatMessage, { role: "tool" }>>();
+  for (const message of history) {
+    if (message.role === "assistant") {
+      (message.toolCalls ?? []).forEach((call, index) => {
+        const keys = waiting.get(call.id) ?? [];
+        keys.push(`${message.id}#${index}`);
+        waiting.set(call.id, keys);
+      });
+    } else if (message.role === "tool") {
+      const key = waiting.get(message.toolCallId)?.pop();
+      if (key !== undefined) results.set(key, message);
+    }
+  }
+  return results;
 }

@@ -7,11 +7,13 @@ import {
   type LanguageModelV3StreamPart,
 } from "@ai-sdk/provider";
 import type { CrewEvent } from "../../application/ports/run-event.js";
-import { LlmProviderError } from "../../domain/errors.js";
+import { LlmProviderError, UnsupportedContentError } from "../../domain/errors.js";
 import type { ToolNameMap } from "../../domain/tool-policy.js";
 import { abortableSleep } from "../llm/abortable-sleep.js";
 import type { LlmCallSettings } from "../llm/call-settings.js";
 import { translateLlmError } from "../llm/translate-llm-error.js";
+import type { PredictiveStateStream } from "./predictive-state-stream.js";
+import { ToolCallIdAllocator } from "./run-tool-call-ids.js";
 
 export interface StepToolCall {
   toolCallId: string;
@@ -59,6 +61,8 @@ export async function streamModelStep({
   temperature,
   maxOutputTokens,
   responseFormat,
+  toolCallIds = new ToolCallIdAllocator([]),
+  predictive,
 }: {
   model: LanguageModelV3;
   prompt: LanguageModelV3Prompt;
@@ -75,10 +79,22 @@ export async function streamModelStep({
   maxOutputTokens?: number;
   /** Structured output (a task's `output_json`): providers that support it constrain the answer. */
   responseFormat?: LanguageModelV3CallOptions["responseFormat"];
+  /** Maps the provider's tool-call ids to ids unique in the conversation. */
+  toolCallIds?: ToolCallIdAllocator;
+  /** Streams predictive-state tools' arguments into the shared state (visible steps). */
+  predictive?: PredictiveStateStream;
 }): Promise<StepResult> {
   const timeout = AbortSignal.timeout(callSettings.timeoutMs);
   const abortSignal = AbortSignal.any([signal, timeout]);
-  const state = new StepState({ messageId, visible, emit, names, forceAnswer });
+  const state = new StepState({
+    messageId,
+    visible,
+    emit,
+    names,
+    forceAnswer,
+    toolCallIds,
+    ...(predictive ? { predictive } : {}),
+  });
   const timedOut = () =>
     new LlmProviderError({
       message: `The model did not finish within ${callSettings.timeoutMs} ms`,
@@ -139,6 +155,8 @@ class StepState {
       names: ToolNameMap;
       /** Tool calls are not allowed on this step: any the model makes anyway are ignored. */
       forceAnswer: boolean;
+      toolCallIds: ToolCallIdAllocator;
+      predictive?: PredictiveStateStream;
     },
   ) {}
 
@@ -156,27 +174,50 @@ class StepState {
         this.text += part.delta;
         this.report({ type: "text-delta", messageId, delta: part.delta });
         return;
-      case "tool-input-start":
+      case "tool-input-start": {
         this.closeText();
-        this.started.add(part.id);
+        const toolCallId = this.context.toolCallIds.start(part.id);
+        this.started.add(toolCallId);
         this.report({
           type: "tool-call-start",
-          toolCallId: part.id,
+          toolCallId,
           toolName: this.nameOf(part.toolName),
           parentMessageId: messageId,
         });
         return;
+      }
       case "tool-input-delta":
         if (part.delta.length > 0)
-          this.report({ type: "tool-call-delta", toolCallId: part.id, delta: part.delta });
+          this.report({
+            type: "tool-call-delta",
+            toolCallId: this.context.toolCallIds.of(part.id),
+            delta: part.delta,
+          });
         return;
-      case "tool-input-end":
-        this.ended.add(part.id);
-        this.report({ type: "tool-call-end", toolCallId: part.id });
+      case "tool-input-end": {
+        const toolCallId = this.context.toolCallIds.of(part.id);
+        this.ended.add(toolCallId);
+        this.report({ type: "tool-call-end", toolCallId });
         return;
+      }
       case "tool-call":
         this.acceptToolCall(part.toolCallId, part.toolName, part.input);
         return;
+      case "stream-start": {
+        // Some adapters (DeepSeek's) drop a part they cannot send with only a warning: the
+        // model would answer without the user's image or file. Refuse instead.
+        const dropped = part.warnings.find(
+          (warning) =>
+            warning.type === "unsupported" && /message part|file part/i.test(warning.feature),
+        );
+        if (dropped && dropped.type === "unsupported") {
+          throw new UnsupportedContentError({
+            message: `The agent's model does not accept this input (${dropped.feature}); nothing was sent in its place`,
+            details: { feature: dropped.feature },
+          });
+        }
+        return;
+      }
       case "finish":
         this.finishReason = part.finishReason.unified;
         return;
@@ -211,8 +252,9 @@ class StepState {
     };
   }
 
-  private acceptToolCall(toolCallId: string, providerName: string, input: string): void {
+  private acceptToolCall(providerId: string, providerName: string, input: string): void {
     this.closeText();
+    const toolCallId = this.context.toolCallIds.complete(providerId);
     const toolName = this.nameOf(providerName);
     let args: unknown;
     try {
@@ -258,7 +300,11 @@ class StepState {
   }
 
   private report(event: CrewEvent): void {
-    if (this.context.visible) this.context.emit(event);
+    if (!this.context.visible) return;
+    const { predictive } = this.context;
+    if (event.type === "tool-call-start") predictive?.start(event.toolCallId, event.toolName);
+    this.context.emit(event);
+    if (event.type === "tool-call-delta") predictive?.delta(event.toolCallId, event.delta);
   }
 }
 

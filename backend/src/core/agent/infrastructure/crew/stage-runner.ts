@@ -5,14 +5,19 @@ import { createPendingToolCall } from "../../domain/pending-tool-call.js";
 import type { PendingToolCall } from "../../domain/state-snapshot.js";
 import { addPendingToolCalls, advanceIteration, finishStage } from "../../domain/state-snapshot.js";
 import { classifyToolCall } from "../../domain/tool-policy.js";
+import { recordingStateAccess } from "./agent-state-access.js";
+import { callAguiFields } from "./call-agui-fields.js";
 import { type CrewDependencies, type CrewRunState, checkpointStep } from "./crew-context.js";
 import type { CrewStage } from "./crew-factory.js";
 import { offeredFunctionTools } from "./function-tools.js";
 import { historyToolNames, toModelPrompt } from "./model-prompt.js";
 import { type StepResult, type StepToolCall, streamModelStep } from "./model-step.js";
+import { PredictiveStateStream } from "./predictive-state-stream.js";
+import { ToolCallIdAllocator } from "./run-tool-call-ids.js";
 import { settleDecidedCalls } from "./settle-decided-calls.js";
+import { applyContextStateChange } from "./shared-state-change.js";
 import { checkStructuredAnswer, emitWholeMessage, responseFormatOf } from "./structured-output.js";
-import { systemPrompt } from "./system-prompt.js";
+import { stagePromptInputs, systemPrompt } from "./system-prompt.js";
 import { inToolCallSpan } from "./tool-call-span.js";
 import { emitToolResult, type ToolMessage, toolMessage } from "./tool-message.js";
 
@@ -73,10 +78,20 @@ export async function runStage({
     const step = await streamModelStep({
       model,
       prompt: toModelPrompt({
-        system: systemPrompt({ stage, stageOutputs: state.snapshot.stages }),
+        system: systemPrompt(stagePromptInputs(state, stage)),
         history: conversation,
         names: offered.names,
       }),
+      toolCallIds: ToolCallIdAllocator.forConversation(conversation),
+      ...(chat
+        ? {
+            predictive: new PredictiveStateStream({
+              tools: state.config.tools,
+              state: state.snapshot.agent_state,
+              emit: state.input.emit,
+            }),
+          }
+        : {}),
       tools: offered.tools,
       names: offered.names,
       forceAnswer,
@@ -215,7 +230,6 @@ function classifyCalls({
         clientTools,
         backendTools: state.config.tools,
       });
-      const approval = classification.mode === "BACKEND_APPROVAL_INTERRUPT";
       pending.push(
         createPendingToolCall({
           toolCallId: call.toolCallId,
@@ -224,14 +238,13 @@ function classifyCalls({
           mode: classification.mode,
           stage: stage.name,
           now,
-          ...(approval
-            ? {
-                interruptId: `interrupt-${call.toolCallId}`,
-                ttlSeconds:
-                  classification.policy.approval_ttl_seconds ??
-                  dependencies.defaultApprovalTtlSeconds,
-              }
-            : {}),
+          ...callAguiFields({
+            toolCallId: call.toolCallId,
+            classification,
+            tool: state.config.tools[call.toolName],
+            agentState: state.snapshot.agent_state,
+            defaultTtlSeconds: dependencies.defaultApprovalTtlSeconds,
+          }),
         }),
       );
     } catch (error) {
@@ -264,8 +277,9 @@ async function runContextTools({
   const messages: ChatMessage[] = [assistantMessage(step, calls)];
   for (const call of calls) {
     const tool = state.config.tools[call.toolName];
+    const recording = recordingStateAccess(state.snapshot.agent_state);
     const result =
-      tool && !tool.requires_approval && !call.invalid
+      tool && !tool.requires_approval && !tool.interrupt && !call.invalid
         ? await inToolCallSpan({ toolName: tool.name, toolCallId: call.toolCallId }, () =>
             dependencies.tools.execute({
               tool,
@@ -274,18 +288,25 @@ async function runContextTools({
               toolCallId: call.toolCallId,
               signal: state.input.signal,
               now: dependencies.clock(),
+              state: recording.access,
             }),
           )
         : {
             content: JSON.stringify({ error: `Tool ${call.toolName} is not available here` }),
             error: "unavailable",
           };
+    // A handler that failed changes nothing, whatever it queued before failing.
+    const changed =
+      result.error === undefined
+        ? applyContextStateChange({ state, dependencies, operations: recording.operations() })
+        : { ok: true as const };
     messages.push(
       toolMessage({
         id: dependencies.ids(),
         toolCallId: call.toolCallId,
-        content: result.content,
-        error: result.error,
+        ...(changed.ok || result.error !== undefined
+          ? { content: result.content, error: result.error }
+          : { content: JSON.stringify({ error: changed.reason }), error: changed.reason }),
       }),
     );
   }

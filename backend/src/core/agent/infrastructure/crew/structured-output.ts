@@ -2,7 +2,11 @@ import type { LanguageModelV3CallOptions } from "@ai-sdk/provider";
 import type { ChatMessage } from "../../application/ports/chat-message.js";
 import type { CrewEvent } from "../../application/ports/run-event.js";
 import { OutputInvalidError } from "../../domain/errors.js";
-import type { JsonSchemaIssue, JsonSchemaValidator } from "../../domain/json-schema-validator.js";
+import {
+  fieldOf,
+  type JsonSchemaIssue,
+  type JsonSchemaValidator,
+} from "../../domain/json-schema-validator.js";
 import type { TaskOutputSchema } from "../config/runtime-config.js";
 import type { CrewStage } from "./crew-factory.js";
 
@@ -38,17 +42,16 @@ export function checkStructuredAnswer({
 }): StructuredAnswer {
   const parsed = parseJsonAnswer(text);
   const issues: readonly JsonSchemaIssue[] = parsed.ok
-    ? (() => {
-        const check = validator.compile(output.schema).check(parsed.value);
-        return check.valid ? [] : check.issues;
-      })()
-    : [{ field: "", pointer: "", message: `is not JSON (${parsed.reason})` }];
+    ? validator.validate({ schema: output.schema, value: parsed.value })
+    : [{ pointer: "", message: `is not JSON (${parsed.reason})` }];
   if (parsed.ok && issues.length === 0) {
     return { type: "accepted", text: JSON.stringify(parsed.value), value: parsed.value };
   }
-  const reasons = issues
-    .map((issue) => `${issue.field || "(answer)"}: ${issue.message}`)
-    .join("; ");
+  const named = issues.map((issue) => ({
+    field: fieldOf("", issue.pointer).replace(/^\./, ""),
+    message: issue.message,
+  }));
+  const reasons = named.map((issue) => `${issue.field || "(answer)"}: ${issue.message}`).join("; ");
   if (attempt >= STRUCTURED_OUTPUT_ATTEMPTS) {
     throw new OutputInvalidError({
       message: `The answer to task "${task}" does not follow its ${output.field} schema after ${attempt} attempts: ${reasons}`,
@@ -56,7 +59,7 @@ export function checkStructuredAnswer({
         task,
         field: output.field,
         attempts: attempt,
-        issues: issues.map((issue) => ({ ...issue })),
+        issues: named,
       },
     });
   }

@@ -1,6 +1,7 @@
 import { ToolExecutionFailedError } from "../../domain/errors.js";
 import type { ToolResult } from "../../domain/state-snapshot.js";
 import type { ToolConfig } from "../config/runtime-config.js";
+import type { AgentStateAccess } from "./agent-state-access.js";
 import type { ToolHandler } from "./builtin-tool-handlers.js";
 import type { ToolExecutionLedger } from "./tool-execution-ledger.js";
 
@@ -23,6 +24,7 @@ export class ToolExecutor {
     toolCallId,
     signal,
     now,
+    state,
   }: {
     tool: ToolConfig;
     args: Record<string, unknown>;
@@ -30,6 +32,8 @@ export class ToolExecutor {
     toolCallId: string;
     signal: AbortSignal;
     now: Date;
+    /** The shared state, handed to the handler (see AgentStateAccess). */
+    state?: AgentStateAccess;
   }): Promise<ToolResult> {
     const handler = this.handlers[tool.handler];
     if (!handler) {
@@ -45,7 +49,7 @@ export class ToolExecutor {
     }
     let result: unknown;
     try {
-      result = await handler({ args, idempotencyKey, signal, now });
+      result = await handler({ args, idempotencyKey, signal, now, ...(state ? { state } : {}) });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { content: JSON.stringify({ error: message }), error: message };

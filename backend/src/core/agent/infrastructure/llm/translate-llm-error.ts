@@ -1,6 +1,6 @@
-import { AISDKError, APICallError } from "@ai-sdk/provider";
+import { AISDKError, APICallError, UnsupportedFunctionalityError } from "@ai-sdk/provider";
 import { RetryError } from "ai";
-import { AgentError, LlmProviderError } from "../../domain/errors.js";
+import { AgentError, LlmProviderError, UnsupportedContentError } from "../../domain/errors.js";
 
 /** Which provider model an error came from (filled in by the metering middleware). */
 export interface LlmErrorOrigin {
@@ -67,6 +67,15 @@ export function translateLlmError(error: unknown, origin?: LlmErrorOrigin): Erro
     });
   }
   if (error instanceof Error && error.name === "AbortError") return error;
+  if (UnsupportedFunctionalityError.isInstance(error)) {
+    // Raised by the provider adapter before any request: e.g. an image for a text-only model.
+    const model = [where.provider, where.model].filter(Boolean).join("/") || "the agent's model";
+    return new UnsupportedContentError({
+      message: `${model} does not accept this input: ${error.message}`,
+      cause: error,
+      details: { ...where, functionality: error.functionality },
+    });
+  }
   if (APICallError.isInstance(error)) {
     return new LlmProviderError({
       message: `LLM provider call failed: ${describeLlmError(error)}`,

@@ -66,6 +66,7 @@ export const RunJobSchema = z.object({
   ),
   state: jsonObject.optional(),
   inputs: z.record(z.string(), z.string()).optional(),
+  context: z.array(z.object({ description: z.string(), value: z.string() })).optional(),
   decisions: z.array(ResumeDecisionSchema),
   /** W3C trace context of the api request that queued the run (absent: tracing off). */
   traceContext: z.record(z.string(), z.string()).optional(),

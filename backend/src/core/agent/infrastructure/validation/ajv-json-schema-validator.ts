@@ -1,123 +1,74 @@
-import { Ajv, type ErrorObject, type Options, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
-import {
-  type CompiledJsonSchema,
-  type JsonSchema,
-  JsonSchemaCompileError,
-  type JsonSchemaIssue,
-  type JsonSchemaValidator,
-} from "../../domain/json-schema-validator.js";
-
-// ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the
-// module object in the types but the function at run time.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as (ajv: Ajv) => Ajv;
-
-const OPTIONS: Options = {
-  // Schemas written for LLMs carry keywords Ajv does not know (OpenAPI's `nullable`, `x-*`):
-  // ignored, not errors.
-  strict: false,
-  allErrors: true,
-  allowUnionTypes: true,
-  useDefaults: false,
-  coerceTypes: false,
-  logger: false,
-};
-
-const MAX_ISSUES = 20;
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import type { JsonSchemaIssue, JsonSchemaValidator } from "../../domain/json-schema-validator.js";
 
 /**
- * JSON Schema validation with Ajv (draft-07 keywords, formats checked). Each schema object is
- * compiled once; Ajv's registry is emptied after each compile so `$id`s never clash.
+ * JSON-Schema validation with Ajv: every error reported (not only the first), formats such as
+ * `date-time` checked, unknown keywords tolerated (schemas come from YAML written for LLMs).
+ * Compiled validators are cached per schema object and per schema text.
  */
 export class AjvJsonSchemaValidator implements JsonSchemaValidator {
-  private readonly ajv: Ajv;
-  private readonly compiled = new WeakMap<object, CompiledJsonSchema>();
+  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private readonly bySchema = new WeakMap<object, ValidateFunction>();
+  private readonly byText = new Map<string, ValidateFunction>();
 
   constructor() {
-    this.ajv = new Ajv(OPTIONS);
-    addFormats(this.ajv);
+    addFormats.default(this.ajv);
   }
 
-  schemaProblems(schema: unknown): readonly JsonSchemaIssue[] {
-    if (typeof schema === "boolean") return [];
+  validate({
+    schema,
+    value,
+  }: {
+    schema: Record<string, unknown>;
+    value: unknown;
+  }): JsonSchemaIssue[] {
+    const check = this.compiled(schema);
+    if (check(value)) return [];
+    return (check.errors ?? []).map((error) => {
+      const missing =
+        error.keyword === "required"
+          ? (error.params as { missingProperty?: string }).missingProperty
+          : undefined;
+      const additional =
+        error.keyword === "additionalProperties"
+          ? (error.params as { additionalProperty?: string }).additionalProperty
+          : undefined;
+      const child = missing ?? additional;
+      return {
+        pointer: child === undefined ? error.instancePath : `${error.instancePath}/${child}`,
+        message:
+          child === undefined
+            ? (error.message ?? "is invalid")
+            : messageFor(error.keyword, error.message),
+      };
+    });
+  }
+
+  schemaProblems(schema: unknown): JsonSchemaIssue[] {
     if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
-      return [{ field: "", pointer: "", message: "must be a JSON Schema object" }];
+      return [{ pointer: "", message: "must be a JSON Schema object" }];
     }
     if (this.ajv.validateSchema(schema) === true) return [];
-    return issuesFrom(this.ajv.errors ?? []);
+    return (this.ajv.errors ?? []).map((error) => ({
+      pointer: error.instancePath,
+      message: error.message ?? "is invalid",
+    }));
   }
 
-  compile(schema: JsonSchema): CompiledJsonSchema {
-    if (typeof schema === "boolean") {
-      return { check: (value) => (schema ? { valid: true } : refuseAll(value)) };
-    }
-    const cached = this.compiled.get(schema);
+  private compiled(schema: Record<string, unknown>): ValidateFunction {
+    const cached = this.bySchema.get(schema);
     if (cached) return cached;
-    const problems = this.schemaProblems(schema);
-    if (problems.length > 0) throw new JsonSchemaCompileError(problems);
-    let validate: ValidateFunction;
-    try {
-      validate = this.ajv.compile(schema);
-    } catch (error) {
-      throw new JsonSchemaCompileError([
-        { field: "", pointer: "", message: error instanceof Error ? error.message : String(error) },
-      ]);
-    } finally {
-      this.ajv.removeSchema(schema);
-    }
-    const compiled: CompiledJsonSchema = {
-      check: (value) =>
-        validate(value)
-          ? { valid: true }
-          : { valid: false, issues: issuesFrom(validate.errors ?? []) },
-    };
-    this.compiled.set(schema, compiled);
+    const text = JSON.stringify(schema);
+    const compiled = this.byText.get(text) ?? this.ajv.compile(schema);
+    this.byText.set(text, compiled);
+    this.bySchema.set(schema, compiled);
     return compiled;
   }
 }
 
-function refuseAll(_value: unknown): { valid: false; issues: JsonSchemaIssue[] } {
-  return {
-    valid: false,
-    issues: [{ field: "", pointer: "", message: "is refused by the schema `false`" }],
-  };
-}
-
-function issuesFrom(errors: readonly ErrorObject[]): JsonSchemaIssue[] {
-  return errors.slice(0, MAX_ISSUES).map((error) => {
-    const params = error.params as { missingProperty?: string; additionalProperty?: string };
-    const child =
-      error.keyword === "required"
-        ? params.missingProperty
-        : error.keyword === "additionalProperties"
-          ? params.additionalProperty
-          : undefined;
-    const pointer = child === undefined ? error.instancePath : `${error.instancePath}/${child}`;
-    const message =
-      error.keyword === "required"
-        ? "is required"
-        : error.keyword === "additionalProperties"
-          ? "is not allowed"
-          : (error.message ?? "is invalid");
-    return { field: fieldOf(pointer), pointer, message };
-  });
-}
-
-/** `/items/2/name` → `items[2].name`. */
-function fieldOf(pointer: string): string {
-  if (pointer === "") return "";
-  return pointer
-    .split("/")
-    .slice(1)
-    .map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"))
-    .reduce(
-      (field, segment) =>
-        /^\d+$/.test(segment)
-          ? `${field}[${segment}]`
-          : field === ""
-            ? segment
-            : `${field}.${segment}`,
-      "",
-    );
+function messageFor(keyword: string, fallback: string | undefined): string {
+  if (keyword === "required") return "is required";
+  if (keyword === "additionalProperties") return "is not allowed";
+  return fallback ?? "is invalid";
 }

@@ -5,7 +5,10 @@ import type { ChatMessage } from "../../../../../src/core/agent/application/port
 import type { SessionView } from "../../../../../src/core/agent/application/ports/run-store.js";
 import { clientStandInReason } from "../../../../../src/core/agent/domain/client-stand-in-result.js";
 import { type PendingToolCall, StateSnapshot } from "../../../../../src/core/agent/domain/index.js";
+import { AjvJsonSchemaValidator } from "../../../../../src/core/agent/infrastructure/validation/ajv-json-schema-validator.js";
 import { approvalCall, at, expectAgentError, frontendCall } from "../domain/fixtures.js";
+
+const validator = new AjvJsonSchemaValidator();
 
 /** CopilotKit's `finalizeRunEvents` stand-ins, byte for byte as its runtime writes them. */
 const MISSING_TERMINAL = JSON.stringify({
@@ -85,6 +88,7 @@ describe("planAdmission with a client's stand-in tool result", () => {
         tool("m-tool", "call-1", MISSING_TERMINAL),
         { id: "m-user", role: "user", content: "try again" },
       ],
+      validator,
       now: at(1),
     });
     expect(plan.kind).toBe("resume");
@@ -113,6 +117,7 @@ describe("planAdmission with a client's stand-in tool result", () => {
     const plan = planAdmission({
       session: session([frontendCall("call-1")]),
       messages: [tool("m-tool", "call-1", STOP_REQUESTED)],
+      validator,
       now: at(1),
     });
     expect(plan.decisions).toEqual([
@@ -130,6 +135,7 @@ describe("planAdmission with a client's stand-in tool result", () => {
         planAdmission({
           session: session([frontendCall("call-1"), frontendCall("call-2")]),
           messages: [tool("m-tool", "call-1", MISSING_TERMINAL)],
+          validator,
           now: at(1),
         }),
       "TOOL_RESULTS_INCOMPLETE",
@@ -142,6 +148,7 @@ describe("planAdmission with a client's stand-in tool result", () => {
         planAdmission({
           session: session([approvalCall("call-1")]),
           messages: [tool("m-tool", "call-1", MISSING_TERMINAL)],
+          validator,
           now: at(1),
         }),
       "TOOL_RESULTS_INCOMPLETE",
@@ -155,6 +162,7 @@ describe("planAdmission with a client's stand-in tool result", () => {
         tool("m-tool", "call-old", MISSING_TERMINAL),
         { id: "m-user", role: "user", content: "hello" },
       ],
+      validator,
       now: at(1),
     });
     expect(plan.kind).toBe("run");
@@ -167,6 +175,7 @@ describe("planAdmission with a client's stand-in tool result", () => {
         planAdmission({
           session: session([]),
           messages: [tool("m-tool", "call-old", '{"color":"teal"}')],
+          validator,
           now: at(1),
         }),
       "TOOL_CALL_NOT_PENDING",
@@ -187,6 +196,7 @@ describe("planAdmission with a client's stand-in tool result", () => {
         },
         tool("m-tool", "call-9", MISSING_TERMINAL),
       ],
+      validator,
       now: at(1),
     });
     expect(plan.kind).toBe("run");
@@ -210,6 +220,7 @@ describe("planAdmission with a tool message and a resume entry for the same appr
           payload: { approved: true },
         },
       ],
+      validator,
       now: at(1),
     });
     expect(plan.decisions).toEqual([{ kind: "approve", toolCallId: "call-1" }]);
@@ -222,6 +233,7 @@ describe("planAdmission with a tool message and a resume entry for the same appr
       session: session([call]),
       messages: [tool("m-tool", "call-1", '{"status":"cancelled"}')],
       resume: [{ interruptId: call.interrupt_id as string, status: "cancelled" }],
+      validator,
       now: at(1),
     });
     expect(plan.decisions).toEqual([{ kind: "reject", toolCallId: "call-1", cancelled: true }]);

@@ -8,7 +8,17 @@ import {
   RequestError,
   StateSnapshot,
 } from "../../../../../src/core/agent/domain/index.js";
-import { approvalCall, at, directCall, expectAgentError, frontendCall } from "./fixtures.js";
+import { AjvJsonSchemaValidator } from "../../../../../src/core/agent/infrastructure/validation/ajv-json-schema-validator.js";
+import {
+  approvalCall,
+  at,
+  directCall,
+  expectAgentError,
+  frontendCall,
+  inputCall,
+} from "./fixtures.js";
+
+const validator = new AjvJsonSchemaValidator();
 
 describe("pending approval calls as AG-UI interrupts", () => {
   it("maps each open approval call to a tool_call interrupt that AG-UI's schema accepts", () => {
@@ -26,7 +36,11 @@ describe("pending approval calls as AG-UI interrupts", () => {
         message: "Approve srv.transfer_funds?",
         responseSchema: {
           type: "object",
-          properties: { approved: { type: "boolean" }, edited_args: { type: "object" } },
+          properties: {
+            approved: { type: "boolean" },
+            edited_args: { type: "object" },
+            reason: { type: "string" },
+          },
           required: ["approved"],
         },
         expiresAt: "2030-01-01T00:05:00.000Z",
@@ -44,6 +58,26 @@ describe("pending approval calls as AG-UI interrupts", () => {
     expect(Object.values(interrupt ?? {})).not.toContain(null);
   });
 
+  it("maps an open input call to an interrupt with its own reason, message and responseSchema", () => {
+    const interrupts = interruptsForPendingCalls([inputCall("i1", 60), approvalCall("a1")]);
+    expect(interrupts[0]).toEqual({
+      id: "interrupt-i1",
+      reason: "input_required",
+      toolCallId: "i1",
+      message: "Pick a time",
+      responseSchema: {
+        type: "object",
+        properties: { chosen_time: { type: "string" }, chosen_label: { type: "string" } },
+        required: ["chosen_time"],
+      },
+      expiresAt: "2030-01-01T00:01:00.000Z",
+    });
+    expect(interrupts[1]?.reason).toBe("tool_call");
+    for (const interrupt of interrupts) {
+      expect(InterruptSchema.strict().safeParse(interrupt).success).toBe(true);
+    }
+  });
+
   it("leaves out approval calls that are already decided", () => {
     const store = new PendingToolStore([approvalCall("a1"), approvalCall("a2")]);
     store.approve("a1", { by: "user-1", now: at(1) });
@@ -57,7 +91,8 @@ describe("AG-UI resume entries as decisions", () => {
   const calls = [approvalCall("a1"), approvalCall("a2"), approvalCall("a3"), approvalCall("a4")];
 
   it("turns approvals (with either spelling of edited args), denials and cancels into decisions", () => {
-    const decisions = decisionsFromResumeEntries({
+    const { decisions, ignored } = decisionsFromResumeEntries({
+      validator,
       calls,
       entries: [
         {
@@ -84,6 +119,7 @@ describe("AG-UI resume entries as decisions", () => {
       { kind: "reject", toolCallId: "a3", reason: "no" },
       { kind: "reject", toolCallId: "a4", cancelled: true },
     ]);
+    expect(ignored).toEqual([]);
     const { changed } = applyResume({
       snapshot: StateSnapshot.new({ pendingToolCalls: calls }),
       decisions,
@@ -101,26 +137,73 @@ describe("AG-UI resume entries as decisions", () => {
   it("approves without edits when the payload has none", () => {
     expect(
       decisionsFromResumeEntries({
+        validator,
         calls,
         entries: [{ interruptId: "interrupt-a1", status: "resolved", payload: { approved: true } }],
-      }),
+      }).decisions,
     ).toEqual([{ kind: "approve", toolCallId: "a1" }]);
   });
 
-  it("refuses unknown interrupt ids with TOOL_CALL_NOT_PENDING, listing them", () => {
+  // AG-UI 1.0 (interrupt-resume): an unrecognised entry SHOULD be skipped with a warning.
+  it("skips entries for unknown interrupt ids and reports them, keeping the known ones", () => {
+    const { decisions, ignored } = decisionsFromResumeEntries({
+      validator,
+      calls,
+      entries: [
+        { interruptId: "interrupt-a1", status: "cancelled" },
+        { interruptId: "ghost-1", status: "cancelled" },
+        { interruptId: "ghost-2", status: "resolved", payload: { approved: true } },
+      ],
+    });
+    expect(decisions).toEqual([{ kind: "reject", toolCallId: "a1", cancelled: true }]);
+    expect(ignored).toEqual(["ghost-1", "ghost-2"]);
+  });
+
+  it("turns an input interrupt's valid payload into the call's result, and cancel into a rejection", () => {
+    const { decisions } = decisionsFromResumeEntries({
+      validator,
+      calls: [inputCall("i1"), inputCall("i2")],
+      entries: [
+        {
+          interruptId: "interrupt-i1",
+          status: "resolved",
+          payload: { chosen_time: "10:00", chosen_label: "Morning" },
+        },
+        { interruptId: "interrupt-i2", status: "cancelled" },
+      ],
+    });
+    expect(decisions).toEqual([
+      {
+        kind: "result",
+        toolCallId: "i1",
+        content: '{"chosen_time":"10:00","chosen_label":"Morning"}',
+      },
+      { kind: "reject", toolCallId: "i2", cancelled: true },
+    ]);
+  });
+
+  it.each([
+    ["a missing required field", { chosen_label: "x" }, "body.resume[0].payload.chosen_time"],
+    ["a field of the wrong type", { chosen_time: 10 }, "body.resume[0].payload.chosen_time"],
+    ["no payload", undefined, "body.resume[0].payload"],
+    ["a payload that is not an object", "10:00", "body.resume[0].payload"],
+  ])("refuses an input payload with %s, naming %s", (_case, payload, field) => {
     const error = expectAgentError(
       () =>
         decisionsFromResumeEntries({
-          calls,
-          entries: [
-            { interruptId: "interrupt-a1", status: "cancelled" },
-            { interruptId: "ghost-1", status: "cancelled" },
-            { interruptId: "ghost-2", status: "resolved", payload: { approved: true } },
-          ],
+          validator,
+          calls: [inputCall("i1")],
+          entries: [{ interruptId: "interrupt-i1", status: "resolved", payload }],
         }),
-      "TOOL_CALL_NOT_PENDING",
+      "VALIDATION_ERROR",
     );
-    expect(error.details).toMatchObject({ interrupt_ids: ["ghost-1", "ghost-2"] });
+    expect(error.httpStatus).toBe(400);
+    expect(error.message).toContain(field);
+    expect(error.details).toMatchObject({
+      interrupt_id: "interrupt-i1",
+      tool_call_id: "i1",
+      issues: [expect.objectContaining({ field })],
+    });
   });
 
   it.each([
@@ -138,6 +221,7 @@ describe("AG-UI resume entries as decisions", () => {
       const error = expectAgentError(
         () =>
           decisionsFromResumeEntries({
+            validator,
             calls,
             entries: [{ interruptId: "interrupt-a2", status: "resolved", payload }],
           }),

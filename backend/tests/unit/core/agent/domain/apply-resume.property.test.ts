@@ -11,7 +11,7 @@ import {
   StateSnapshotSchema,
   TOOL_CALL_MODES,
 } from "../../../../../src/core/agent/domain/index.js";
-import { approvalCall, at, deepFreeze, directCall, frontendCall } from "./fixtures.js";
+import { approvalCall, at, deepFreeze, directCall, frontendCall, inputCall } from "./fixtures.js";
 
 const callSet = fc.array(
   fc.record({
@@ -50,6 +50,10 @@ function answerFor(toolCallId: string, mode: Mode): fc.Arbitrary<ResumeDecision 
       { kind: "reject", toolCallId, reason: "no" },
     ),
     BACKEND_DIRECT_EXECUTE: fc.constant(null),
+    BACKEND_INPUT_INTERRUPT: fc.constantFrom<ResumeDecision>(
+      { kind: "result", toolCallId, content: '{"chosen_time":"10:00"}' },
+      { kind: "reject", toolCallId, cancelled: true },
+    ),
   };
   return fc.oneof(
     { arbitrary: fitting[mode], weight: 8 },
@@ -91,6 +95,7 @@ function prepare(
   const calls: PendingToolCall[] = specs.map(({ mode, ttlSeconds }, index) => {
     if (mode === "FRONTEND_EXECUTE") return frontendCall(`c${index}`, ttlSeconds);
     if (mode === "BACKEND_APPROVAL_INTERRUPT") return approvalCall(`c${index}`, ttlSeconds);
+    if (mode === "BACKEND_INPUT_INTERRUPT") return inputCall(`c${index}`, ttlSeconds);
     return directCall(`c${index}`);
   });
   const store = new PendingToolStore(calls);

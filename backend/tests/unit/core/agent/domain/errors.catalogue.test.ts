@@ -28,6 +28,7 @@ describe("error catalogue", () => {
       "TOOL_NAME_CONFLICT",
       "LLM_PROVIDER_ERROR",
       "LLM_NOT_CONFIGURED",
+      "UNSUPPORTED_CONTENT",
       "BUDGET_EXCEEDED",
       "TOOL_EXECUTION_FAILED",
       "INPUT_MISSING",

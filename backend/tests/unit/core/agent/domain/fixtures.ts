@@ -38,6 +38,30 @@ export function approvalCall(id: string, ttlSeconds?: number): PendingToolCall {
   });
 }
 
+/** An ask-the-user call: the answer to its interrupt becomes its result. */
+export function inputCall(id: string, ttlSeconds?: number): PendingToolCall {
+  const call = createPendingToolCall({
+    toolCallId: id,
+    toolName: "schedule_meeting",
+    args: { topic: "sync" },
+    mode: "BACKEND_INPUT_INTERRUPT",
+    stage: "plan",
+    now: T0,
+    interruptId: `interrupt-${id}`,
+    interrupt: {
+      reason: "input_required",
+      message: "Pick a time",
+      response_schema: {
+        type: "object",
+        properties: { chosen_time: { type: "string" }, chosen_label: { type: "string" } },
+        required: ["chosen_time"],
+      },
+    },
+    ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+  });
+  return call;
+}
+
 export function directCall(id: string): PendingToolCall {
   return createPendingToolCall({
     toolCallId: id,

@@ -25,9 +25,9 @@ describe("a new state snapshot", () => {
     expect(StateSnapshotSchema.safeParse(snapshot).success).toBe(true);
   });
 
-  it("starts at schema_version 1 with no run, no stages, empty state and zero usage", () => {
+  it("starts at schema_version 2 with no run, no stages, empty state and zero usage", () => {
     expect(StateSnapshot.new()).toEqual({
-      schema_version: 1,
+      schema_version: 2,
       run: null,
       stages: {},
       pending_tool_calls: [],

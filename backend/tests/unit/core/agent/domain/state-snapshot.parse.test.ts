@@ -103,11 +103,11 @@ describe("reading a state snapshot from storage", () => {
 
   it("refuses a schema_version newer than this service understands, saying so", () => {
     const error = expectAgentError(
-      () => parseStateSnapshot({ ...stored(), schema_version: 2 }),
+      () => parseStateSnapshot({ ...stored(), schema_version: 3 }),
       "SNAPSHOT_INVALID",
     );
-    expect(error.message).toMatch(/schema_version 2 is newer than the supported 1/);
-    expect(error.details).toMatchObject({ schema_version: 2, supported: 1 });
+    expect(error.message).toMatch(/schema_version 3 is newer than the supported 2/);
+    expect(error.details).toMatchObject({ schema_version: 3, supported: 2 });
   });
 
   it("refuses a schema_version that is not a non-negative integer", () => {
@@ -160,10 +160,10 @@ describe("upgrading a v0 snapshot", () => {
     usage: { input_tokens: 120, output_tokens: 40, cost: 2.8e-8 },
   };
 
-  it("upgrades pending_tools, text results, the run cursor and the float cost to v1", () => {
+  it("upgrades pending_tools, text results, the run cursor and the float cost, on to v2", () => {
     const snapshot = parseStateSnapshot(v0);
-    expect(snapshot.schema_version).toBe(1);
-    expect(snapshot.run).toEqual({ ...v0.run, client_tools: [] });
+    expect(snapshot.schema_version).toBe(2);
+    expect(snapshot.run).toEqual({ ...v0.run, client_tools: [], context: [] });
     expect(snapshot.stages).toEqual(v0.stages);
     expect(snapshot.pending_tool_calls[0]).toEqual({
       ...v0.pending_tools[0],
@@ -179,7 +179,7 @@ describe("upgrading a v0 snapshot", () => {
   });
 
   it("accepts an explicit schema_version 0 too", () => {
-    expect(parseStateSnapshot({ ...v0, schema_version: 0 }).schema_version).toBe(1);
+    expect(parseStateSnapshot({ ...v0, schema_version: 0 }).schema_version).toBe(2);
   });
 
   it("names the v0 field when the v0 shape itself is broken", () => {
@@ -197,5 +197,57 @@ describe("upgrading a v0 snapshot", () => {
     const error = expectAgentError(() => parseStateSnapshot(broken), "SNAPSHOT_INVALID");
     expect(error.message).toContain("upgraded from schema_version 0");
     expect(error.details?.path).toBe("pending_tool_calls[0].interrupt_id");
+  });
+});
+
+describe("upgrading a v1 snapshot", () => {
+  const v1 = {
+    schema_version: 1,
+    run: {
+      run_id: "run-7",
+      status: "interrupted",
+      workflow: "default",
+      stage_index: 1,
+      stage: "respond",
+      iteration: 2,
+      started_at: "2030-01-01T00:00:00.000Z",
+      client_tools: [{ name: "ui.pick", description: "Pick" }],
+    },
+    stages: { intent: { output: "action", finished_at: "2030-01-01T00:00:01.000Z" } },
+    pending_tool_calls: [
+      {
+        tool_call_id: "call-1",
+        tool_name: "srv.transfer_funds",
+        args: { amount: 5 },
+        mode: "BACKEND_APPROVAL_INTERRUPT",
+        status: "PENDING_APPROVAL",
+        stage: "respond",
+        interrupt_id: "interrupt-call-1",
+        requested_at: "2030-01-01T00:00:02.000Z",
+      },
+    ],
+    agent_state: { recipe: { title: "Soup" } },
+    usage: { input_tokens: 1, output_tokens: 2, cost_usd: "0.5" },
+  };
+
+  it("keeps every v1 field and gives the run an empty context", () => {
+    const snapshot = parseStateSnapshot(v1);
+    expect(snapshot).toEqual({
+      ...v1,
+      schema_version: 2,
+      run: { ...v1.run, context: [] },
+    });
+  });
+
+  it("keeps a v1 snapshot without a run as it is", () => {
+    expect(parseStateSnapshot({ ...v1, run: null, pending_tool_calls: [] }).run).toBeNull();
+  });
+
+  it("names the v1 field when the v1 shape itself is broken", () => {
+    const error = expectAgentError(
+      () => parseStateSnapshot({ ...v1, run: "x" }),
+      "SNAPSHOT_INVALID",
+    );
+    expect(error.message).toContain("schema_version 1");
   });
 });

@@ -55,6 +55,7 @@ describe("state snapshot transitions", () => {
       iteration: 0,
       started_at: "2030-01-01T00:00:00.000Z",
       client_tools: clientTools,
+      context: [],
     });
     expect(snapshot.agent_state).toEqual({ theme: "dark" });
     expectValid(snapshot);

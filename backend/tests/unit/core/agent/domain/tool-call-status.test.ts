@@ -27,6 +27,11 @@ const LEGAL: Record<ToolCallMode, readonly string[]> = {
     "APPROVED→EXECUTED",
   ],
   BACKEND_DIRECT_EXECUTE: ["APPROVED→EXECUTED"],
+  BACKEND_INPUT_INTERRUPT: [
+    "PENDING_APPROVAL→EXECUTED",
+    "PENDING_APPROVAL→REJECTED",
+    "PENDING_APPROVAL→EXPIRED",
+  ],
 };
 
 describe("tool call status machine", () => {

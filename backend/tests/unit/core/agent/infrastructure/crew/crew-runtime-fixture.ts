@@ -62,5 +62,6 @@ export function crewRuntimeFor({
     callSettings: { maxRetries: 0, timeoutMs: 1_000 },
     defaultApprovalTtlSeconds: 600,
     validator: new AjvJsonSchemaValidator(),
+    agentStateMaxBytes: 65_536,
   });
 }

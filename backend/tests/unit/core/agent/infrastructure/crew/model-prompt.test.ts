@@ -32,7 +32,7 @@ function promptOf(history: ChatMessage[], names = NAMES) {
 }
 
 describe("toModelPrompt", () => {
-  it("puts the system prompt first, joins a user message's text parts and skips empty assistant messages", () => {
+  it("puts the system prompt first, keeps a user message's parts (images as file parts) and skips empty assistant messages", () => {
     const history: ChatMessage[] = [
       { id: "s", role: "system", content: "Be brief." },
       {
@@ -52,7 +52,14 @@ describe("toModelPrompt", () => {
     expect(promptOf(history)).toEqual([
       { role: "system", content: SYSTEM },
       { role: "system", content: "Be brief." },
-      { role: "user", content: [{ type: "text", text: "first line\nsecond line" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "first line" },
+          { type: "file", data: new URL("https://example.test/x.png"), mediaType: "image/png" },
+          { type: "text", text: "second line" },
+        ],
+      },
       { role: "assistant", content: [{ type: "text", text: "An answer." }] },
       { role: "user", content: [{ type: "text", text: "thanks" }] },
     ]);
@@ -270,5 +277,85 @@ describe("toModelPrompt", () => {
     expect(promptOf(history, withHistory)[1]).toMatchObject({
       content: [{ type: "tool-call", toolName: withHistory.toProvider("ui.retired_tool") }],
     });
+  });
+
+  it("gives each turn's call with a repeated id its own result, never an earlier turn's", () => {
+    const history: ChatMessage[] = [
+      { id: "u1", role: "user", content: "weather in Paris" },
+      assistantCalling("a1", [{ id: "call_3", name: "plain_tool", arguments: "{}" }]),
+      { id: "t1", role: "tool", toolCallId: "call_3", content: "Paris: sun" },
+      { id: "a1b", role: "assistant", content: "Sunny." },
+      { id: "u2", role: "user", content: "and Oslo?" },
+      assistantCalling("a2", [{ id: "call_3", name: "plain_tool", arguments: "{}" }]),
+      { id: "t2", role: "tool", toolCallId: "call_3", content: "Oslo: snow" },
+    ];
+    const prompt = promptOf(history);
+    const results = prompt
+      .filter((message) => message.role === "tool")
+      .map((message) => (message.content[0] as { output: { value: string } }).output.value);
+    expect(results).toEqual(["Paris: sun", "Oslo: snow"]);
+  });
+
+  it("passes AG-UI 1.0 image parts on as file parts: inline data with its type, a URL as a URL", () => {
+    const history: ChatMessage[] = [
+      {
+        id: "u1",
+        role: "user",
+        content: [
+          { type: "text", text: "what is this?" },
+          { type: "image", source: { type: "data", value: "iVBORw0KGgo=", mimeType: "image/png" } },
+          {
+            type: "document",
+            source: {
+              type: "url",
+              value: "https://example.test/a.pdf",
+              mimeType: "application/pdf",
+            },
+          },
+        ],
+      },
+    ];
+    expect(promptOf(history)[1]).toEqual({
+      role: "user",
+      content: [
+        { type: "text", text: "what is this?" },
+        { type: "file", data: "iVBORw0KGgo=", mediaType: "image/png" },
+        { type: "file", data: new URL("https://example.test/a.pdf"), mediaType: "application/pdf" },
+      ],
+    });
+  });
+
+  it.each([
+    ["an unknown part type", { type: "hologram" }, 'type "hologram"'],
+    [
+      "inline data without a mimeType",
+      { type: "image", source: { type: "data", value: "AA==" } },
+      "mimeType",
+    ],
+    [
+      "a provider file reference",
+      { type: "image", source: { type: "file", value: "file-1" } },
+      '"file" source',
+    ],
+    [
+      "a binary part with only an id",
+      { type: "binary", mimeType: "image/png", id: "x" },
+      "file ids",
+    ],
+    [
+      "a url that is not one",
+      { type: "image", source: { type: "url", value: "not a url" } },
+      "not a URL",
+    ],
+  ])("refuses %s with UNSUPPORTED_CONTENT instead of dropping it", (_case, part, words) => {
+    const history: ChatMessage[] = [
+      { id: "u1", role: "user", content: [{ type: "text", text: "x" }, part] },
+    ];
+    expect(() => promptOf(history)).toThrow(
+      expect.objectContaining({
+        code: "UNSUPPORTED_CONTENT",
+        message: expect.stringContaining(words),
+      }),
+    );
   });
 });

@@ -34,7 +34,7 @@ describe("the demo model's structured answers", () => {
   it.each(Object.keys(SCHEMAS))("are valid against the schema asked for (%s)", (name) => {
     const schema = SCHEMAS[name] ?? {};
     const value = demoJsonAnswer(schema, "Plan a launch");
-    expect(validator.compile(schema).check(value)).toEqual({ valid: true });
+    expect(validator.validate({ schema, value })).toEqual([]);
   });
 
   it("answer JSON text when a response format asks for it", async () => {
@@ -46,6 +46,6 @@ describe("the demo model's structured answers", () => {
     const [part] = result.content;
     expect(part?.type).toBe("text");
     const value = JSON.parse(part?.type === "text" ? part.text : "");
-    expect(validator.compile(SCHEMAS.campaigns ?? {}).check(value)).toEqual({ valid: true });
+    expect(validator.validate({ schema: SCHEMAS.campaigns ?? {}, value })).toEqual([]);
   });
 });
