@@ -42,11 +42,12 @@ export function interruptsForPendingCalls(calls: readonly PendingToolCall[]): In
       interrupt = {
         id: call.interrupt_id,
         reason: call.interrupt.reason,
-        toolCallId: call.tool_call_id,
+        ...(call.interrupt.standalone ? {} : { toolCallId: call.tool_call_id }),
         message: call.interrupt.message,
         ...(call.interrupt.response_schema
           ? { responseSchema: structuredClone(call.interrupt.response_schema) }
           : {}),
+        ...(call.interrupt.metadata ? { metadata: structuredClone(call.interrupt.metadata) } : {}),
       };
     } else {
       return [];

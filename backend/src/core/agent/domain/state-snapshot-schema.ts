@@ -59,6 +59,10 @@ export const CallInterruptSchema = z.strictObject({
   message: z.string(),
   /** JSON Schema the resume payload must satisfy; it becomes the call's result. */
   response_schema: jsonObject.optional(),
+  /** What the human needs to answer, sent as the interrupt's `metadata` (a task's answer…). */
+  metadata: jsonObject.optional(),
+  /** Raised by a workflow step, not by a tool call the client saw: the interrupt names none. */
+  standalone: z.boolean().optional(),
 });
 
 /**

@@ -197,3 +197,21 @@ function checked(snapshot: StateSnapshot): StateSnapshot {
   }
   return snapshot;
 }
+
+/** Forgets a settled call whose answer a workflow step has consumed (a human review). */
+export function removeSettledToolCall(snapshot: StateSnapshot, toolCallId: string): StateSnapshot {
+  const call = snapshot.pending_tool_calls.find(
+    (candidate) => candidate.tool_call_id === toolCallId,
+  );
+  if (call === undefined) return snapshot;
+  if (!isTerminalToolCallStatus(call.status)) {
+    throw new InternalError({
+      message: `Cannot remove tool call ${toolCallId}: it is still ${call.status}`,
+      details: { tool_call_id: toolCallId, status: call.status },
+    });
+  }
+  return checked({
+    ...snapshot,
+    pending_tool_calls: snapshot.pending_tool_calls.filter((candidate) => candidate !== call),
+  });
+}

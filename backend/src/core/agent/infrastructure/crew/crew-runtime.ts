@@ -1,3 +1,4 @@
+import type { ChatMessage } from "../../application/ports/chat-message.js";
 import type {
   CrewRunInput,
   CrewRunner,
@@ -10,8 +11,9 @@ import type { CrewDependencies, CrewRunState } from "./crew-context.js";
 import { buildCrew, type Crew } from "./crew-factory.js";
 import { annotateWorkflowSpan, inStageSpan } from "./crew-spans.js";
 import { crewVariables } from "./crew-variables.js";
+import { settleReview } from "./human-review.js";
 import { settleDecidedCalls } from "./settle-decided-calls.js";
-import { runStage } from "./stage-runner.js";
+import { runStage, type StageResult } from "./stage-runner.js";
 
 /**
  * Runs a workflow's stages in order over the AI SDK, starting from a checkpoint: the run
@@ -72,14 +74,22 @@ export class CrewRuntime implements CrewRunner {
         throw new InputMissingError({ inputs: stage.missingVariables });
       }
       input.emit({ type: "stage-start", stage: stage.name });
-      const result = await inStageSpan(stage, async () => {
-        if (index === cursor.stage_index) await settleDecidedCalls(state, this.dependencies);
-        return runStage({
-          state,
-          stage,
-          nextStage: crew.stages[index + 1]?.name ?? null,
-          dependencies: this.dependencies,
-        });
+      const nextStage = crew.stages[index + 1]?.name ?? null;
+      const result = await inStageSpan(stage, async (): Promise<StageResult> => {
+        let revision: ChatMessage[] = [];
+        if (index === cursor.stage_index) {
+          // A human review answered since the pause (human_input) decides first.
+          const review = await settleReview({
+            state,
+            stage,
+            nextStage,
+            dependencies: this.dependencies,
+          });
+          if (review.type === "approved") return { type: "finished" };
+          if (review.type === "revise") revision = review.scratch;
+          await settleDecidedCalls(state, this.dependencies);
+        }
+        return runStage({ state, stage, nextStage, dependencies: this.dependencies, revision });
       });
       input.emit({ type: "stage-end", stage: stage.name });
       if (result.type === "paused") return { type: "paused", snapshot: state.snapshot };

@@ -10,6 +10,7 @@ import { callAguiFields } from "./call-agui-fields.js";
 import { type CrewDependencies, type CrewRunState, checkpointStep } from "./crew-context.js";
 import type { CrewStage } from "./crew-factory.js";
 import { offeredFunctionTools } from "./function-tools.js";
+import { pauseForReview } from "./human-review.js";
 import { historyToolNames, toModelPrompt } from "./model-prompt.js";
 import { type StepResult, type StepToolCall, streamModelStep } from "./model-step.js";
 import { PredictiveStateStream } from "./predictive-state-stream.js";
@@ -35,17 +36,20 @@ export async function runStage({
   stage,
   nextStage,
   dependencies,
+  revision = [],
 }: {
   state: CrewRunState;
   stage: CrewStage;
   nextStage: string | null;
   dependencies: CrewDependencies;
+  /** A reviewer asked for a revision: the earlier answer and the feedback (human_input). */
+  revision?: ChatMessage[];
 }): Promise<StageResult> {
   const chat = stage.output === "chat";
   // A structured answer is checked before anyone sees it, then sent whole.
   const structured = stage.task.output;
   let answers = 0;
-  const scratch: ChatMessage[] = [];
+  const scratch: ChatMessage[] = [...revision];
   const clientTools = state.snapshot.run?.client_tools ?? [];
   // The same model for every step of the stage, built on the first (after its abort check,
   // so a cancelled run never resolves the model code).
@@ -132,6 +136,15 @@ export async function runStage({
         }
         output = answer.text;
         if (chat) emitWholeMessage(state.input.emit, step.messageId, output);
+      }
+      if (stage.task.humanInput) {
+        return pauseForReview({
+          state,
+          stage,
+          output,
+          messages: chat ? [assistantMessage({ ...step, text: output }, [])] : [],
+          dependencies,
+        });
       }
       const snapshot = finishStage(state.snapshot, {
         stage: stage.name,
