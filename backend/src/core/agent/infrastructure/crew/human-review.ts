@@ -23,6 +23,7 @@ export const HUMAN_REVIEW_RESPONSE_SCHEMA = {
   },
   required: ["approved"],
   if: { properties: { approved: { const: false } } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
   then: { required: ["feedback"] },
 };
 
