@@ -197,6 +197,6 @@ describe("workflow inputs", () => {
       readStaticCrewConfig(fixtureDirectory("review-crew")),
     );
 
-    expect(config.workflow_inputs.default?.map((input) => input.name)).toEqual(["topic", "team"]);
+    expect(config.workflow_inputs.review?.map((input) => input.name)).toEqual(["topic", "team"]);
   });
 });
