@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, unique } from "drizzle-orm/pg-core";
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  unique,
+} from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.js";
 import { sessions } from "./sessions.js";
 
@@ -14,8 +23,8 @@ export interface StoredToolCall {
 export const messages = pgTable(
   "messages",
   {
-    /** Equals the AG-UI message id that was streamed or sent by the client. */
-    id: text("id").primaryKey(),
+    /** The AG-UI message id that was streamed or sent by the client; unique per session. */
+    id: text("id").notNull(),
     sessionId: text("session_id")
       .notNull()
       .references(() => sessions.id, { onDelete: "cascade" }),
@@ -32,6 +41,7 @@ export const messages = pgTable(
     createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (table) => [
+    primaryKey({ name: "messages_pkey", columns: [table.sessionId, table.id] }),
     unique("messages_session_seq_key").on(table.sessionId, table.seq),
     check("messages_role_check", sql`${table.role} in ('user', 'assistant', 'tool', 'system')`),
     index("messages_run_idx").on(table.runId),

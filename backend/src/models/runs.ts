@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, text, unique } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, text, unique, uniqueIndex } from "drizzle-orm/pg-core";
 import { timestamptz, usageTotals } from "./columns.js";
 import { sessions } from "./sessions.js";
 
@@ -7,14 +7,19 @@ import { sessions } from "./sessions.js";
 export const runs = pgTable(
   "runs",
   {
-    /** Equals the AG-UI runId (chosen by the client). */
+    /** Storage id (BullMQ job id, Redis keys): the runId when safe and free, else derived. */
     id: text("id").primaryKey(),
+    /** The client's AG-UI runId; unique per user. */
+    clientRunId: text("client_run_id").notNull(),
+    /** The session's AG-UI threadId (as the client names it). */
+    threadId: text("thread_id").notNull(),
     sessionId: text("session_id")
       .notNull()
       .references(() => sessions.id, { onDelete: "cascade" }),
     userId: text("user_id").notNull(),
     kind: text("kind").notNull().default("run"),
     parentRunId: text("parent_run_id"),
+    parentClientRunId: text("parent_client_run_id"),
     workflow: text("workflow").notNull(),
     status: text("status").notNull().default("queued"),
     errorCode: text("error_code"),
@@ -33,6 +38,7 @@ export const runs = pgTable(
       "runs_status_check",
       sql`${table.status} in ('queued', 'running', 'interrupted', 'succeeded', 'failed', 'cancelled')`,
     ),
+    uniqueIndex("runs_user_client_run_key").on(table.userId, table.clientRunId),
     unique("runs_session_idempotency_key").on(table.sessionId, table.idempotencyKey),
     index("runs_session_created_idx").on(table.sessionId, table.createdAt),
     index("runs_status_idx").on(table.status),

@@ -1,12 +1,15 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { timestamptz, usageTotals } from "./columns.js";
 
 /** One conversation (= AG-UI thread). `state_snapshot` is the run's resumable state. */
 export const sessions = pgTable(
   "sessions",
   {
+    /** Storage id: the thread id when safe and free, else derived (migrations/0005). */
     id: text("id").primaryKey(),
+    /** The client's AG-UI threadId; unique per user. */
+    threadId: text("thread_id").notNull(),
     userId: text("user_id").notNull(),
     workflow: text("workflow").notNull(),
     status: text("status").notNull().default("idle"),
@@ -26,6 +29,7 @@ export const sessions = pgTable(
       "sessions_status_check",
       sql`${table.status} in ('idle', 'queued', 'running', 'interrupted', 'failed')`,
     ),
+    uniqueIndex("sessions_user_thread_key").on(table.userId, table.threadId),
     index("sessions_user_updated_idx")
       .on(table.userId, table.updatedAt.desc())
       .where(sql`${table.deletedAt} is null`),

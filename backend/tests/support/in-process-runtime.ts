@@ -37,9 +37,14 @@ export class InProcessRuntime {
     return new InProcessRuntime(settings, root, app);
   }
 
-  /** Executes the queued job of `runId` in this process, as a worker would. */
+  /**
+   * Executes the queued job of `runId` (a storage id, or a client run id whose storage id
+   * differs: `:`, digits only…) in this process, as a worker would.
+   */
   async executeJob(runId: string, { finalAttempt = true } = {}): Promise<void> {
-    const job = await this.root.queue.queue.getJob(runId);
+    const job =
+      (await this.root.queue.queue.getJob(runId)) ??
+      (await this.root.queue.queue.getJob(await this.storageRunId(runId)));
     if (!job) throw new Error(`no queued job for run ${runId}`);
     this.executor ??= await this.root.runExecutor();
     await this.root.cancels.listen();
@@ -50,6 +55,15 @@ export class InProcessRuntime {
       finalAttempt,
       attempt,
     });
+  }
+
+  /** The storage id of the (only) run the client named `clientRunId`. */
+  async storageRunId(clientRunId: string): Promise<string> {
+    const { rows } = await this.root.database.pool.query<{ id: string }>(
+      "select id from runs where client_run_id = $1 order by created_at desc limit 1",
+      [clientRunId],
+    );
+    return rows[0]?.id ?? clientRunId;
   }
 
   /** Starts a real BullMQ worker in this process. */

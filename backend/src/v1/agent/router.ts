@@ -63,7 +63,7 @@ async function answerAccepted({
       ready: accepted.dispatched,
       open: ({ signal, onIdle }) =>
         services.conversations.follow({
-          runId: accepted.runId,
+          runId: accepted.storageRunId,
           ...(accepted.startEvent ? { after: accepted.startEvent.id } : {}),
           signal,
           onIdle,
@@ -181,8 +181,11 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
     async (request, reply) => {
       assertAcceptsEventStream(request);
       const after = request.headers["last-event-id"] ?? request.query.after;
-      // Ownership first: a stranger's run is a plain 404, before any stream opens.
-      await services.conversations.run({ runId: request.params.runId, userId: request.userId });
+      // The caller's run of that name (another user's is a plain 404), before any stream opens.
+      const run = await services.conversations.run({
+        runId: request.params.runId,
+        userId: request.userId,
+      });
       const { protocolVersion } = request.query;
       return streamRunEvents({
         request,
@@ -193,7 +196,7 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
         dialect: protocolVersion === undefined ? "1.0" : dialectOf(protocolVersion),
         open: ({ signal, onIdle }) =>
           services.conversations.follow({
-            runId: request.params.runId,
+            runId: run.id,
             ...(after ? { after } : {}),
             signal,
             onIdle,

@@ -110,10 +110,10 @@ function usageJson(usage: UsageTotals) {
 
 export function runJson(run: RunView) {
   return {
-    run_id: run.id,
-    session_id: run.sessionId,
+    run_id: run.clientRunId,
+    session_id: run.threadId,
     kind: run.kind,
-    parent_run_id: run.parentRunId,
+    parent_run_id: run.parentClientRunId,
     workflow: run.workflow,
     status: run.status,
     error: run.errorCode ? { code: run.errorCode, message: run.errorMessage ?? "" } : null,
@@ -128,10 +128,10 @@ export function runJson(run: RunView) {
 
 export function sessionJson(session: SessionView) {
   return {
-    session_id: session.id,
+    session_id: session.threadId,
     workflow: session.workflow,
     status: session.status,
-    active_run_id: session.activeRunId,
+    active_run_id: session.activeClientRunId,
     message_count: session.messageCount,
     last_seq: session.lastSeq,
     version: session.version,

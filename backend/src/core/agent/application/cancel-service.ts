@@ -39,14 +39,14 @@ export class CancelService {
       });
     }
     const now = clock();
-    await store.requestCancel({ runId, now });
-    await cancels.raise(runId);
+    await store.requestCancel({ runId: run.id, now });
+    await cancels.raise(run.id);
     await store.audit([
       {
         actor: userId,
         action: "run.cancel_requested",
         sessionId: run.sessionId,
-        runId,
+        runId: run.id,
         occurredAt: now,
       },
     ]);

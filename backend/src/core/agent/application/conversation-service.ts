@@ -45,20 +45,24 @@ export class ConversationService {
     afterSeq: number;
     limit: number;
   }): Promise<StoredChatMessage[]> {
-    await this.session(input);
-    return this.dependencies.queries.listMessages(input);
+    const session = await this.session(input);
+    return this.dependencies.queries.listMessages({
+      sessionId: session.id,
+      afterSeq: input.afterSeq,
+      limit: input.limit,
+    });
   }
 
   async deleteSession({ sessionId, userId }: { sessionId: string; userId: string }): Promise<void> {
     const session = await this.session({ sessionId, userId });
     if (session.activeRunId) {
       throw new ThreadBusyError({
-        message: `Session ${sessionId} has an active run (${session.activeRunId}); cancel it first`,
-        details: { active_run_id: session.activeRunId },
+        message: `Session ${sessionId} has an active run (${session.activeClientRunId}); cancel it first`,
+        details: { active_run_id: session.activeClientRunId },
       });
     }
     await this.dependencies.queries.deleteSession({
-      sessionId,
+      sessionId: session.id,
       userId,
       now: this.dependencies.clock(),
     });

@@ -65,7 +65,7 @@ export class ResumeService {
     return admissions.admit({
       userId,
       runId: request.runId ?? ids(),
-      sessionId: parent.sessionId,
+      threadId: parent.threadId,
       workflow: parent.workflow,
       clientTools: [],
       ...(idempotencyKey ? { idempotencyKey } : {}),

@@ -34,7 +34,7 @@ export class RunAdmissions {
   async admit({
     userId,
     runId,
-    sessionId,
+    threadId,
     workflow,
     idempotencyKey,
     clientTools,
@@ -45,8 +45,10 @@ export class RunAdmissions {
     plainTurn = false,
   }: {
     userId: string;
+    /** The client's runId. */
     runId: string;
-    sessionId: string;
+    /** The client's threadId. */
+    threadId: string;
     workflow: string;
     idempotencyKey?: string;
     clientTools: ClientToolInput[];
@@ -62,12 +64,13 @@ export class RunAdmissions {
     await this.assertWithinBudget({ userId, runId });
     const now = clock();
     let planned: PlannedRun | undefined;
+    let read: SessionView | undefined;
     let admission: Awaited<ReturnType<RunStore["admit"]>>;
     try {
       admission = await store.admit(
         {
-          runId,
-          sessionId,
+          clientRunId: runId,
+          threadId,
           userId,
           workflow,
           now,
@@ -75,13 +78,14 @@ export class RunAdmissions {
           ...(idempotencyKey ? { idempotencyKey } : {}),
         },
         (session) => {
+          read = session;
           planned = plan(session);
           return planned;
         },
       );
     } catch (error) {
       if (error instanceof ToolCorrelationError)
-        await this.auditRefusal({ error, userId, sessionId, runId, now });
+        await this.auditRefusal({ error, userId, sessionId: read?.id, threadId, runId, now });
       throw error;
     }
     const { run, session, replayed } = admission;
@@ -108,8 +112,9 @@ export class RunAdmissions {
     if (replayed) {
       if (run.status === "queued" && planned) await queue.enqueue(job);
       return {
-        runId: run.id,
-        sessionId: session.id,
+        runId: run.clientRunId,
+        sessionId: session.threadId,
+        storageRunId: run.id,
         kind: run.kind,
         status: run.status,
         replayed: true,
@@ -118,9 +123,9 @@ export class RunAdmissions {
     }
     const start: RunEvent = {
       type: "run-start",
-      threadId: session.id,
-      runId: run.id,
-      ...(run.parentRunId ? { parentRunId: run.parentRunId } : {}),
+      threadId: session.threadId,
+      runId: run.clientRunId,
+      ...(run.parentClientRunId ? { parentRunId: run.parentClientRunId } : {}),
     };
     const startEvent = events.firstEvent(start);
     // Next tick: an SSE caller writes the response headers and RUN_STARTED before the queue's
@@ -132,8 +137,9 @@ export class RunAdmissions {
     dispatched.catch(() => {});
     this.dependencies.metrics.runAccepted(run.kind);
     return {
-      runId: run.id,
-      sessionId: session.id,
+      runId: run.clientRunId,
+      sessionId: session.threadId,
+      storageRunId: run.id,
       kind: run.kind,
       status: run.status,
       replayed: false,
@@ -153,7 +159,7 @@ export class RunAdmissions {
       await budgets.assertAdmissible({ userId });
     } catch (error) {
       if (!BudgetExceededError.isInstance(error)) throw error;
-      if ((await store.findRun(runId))?.userId === userId) return;
+      if (await store.findClientRun({ userId, clientRunId: runId })) return;
       const scope = error.details?.scope;
       if (scope === "user" || scope === "session" || scope === "run")
         metrics.budgetRefused({ scope, stage: "admission" });
@@ -220,16 +226,19 @@ export class RunAdmissions {
     ]);
   }
 
+  /** The refused run has no storage id: `run_id` is the client's, the payload has both names. */
   private async auditRefusal({
     error,
     userId,
     sessionId,
+    threadId,
     runId,
     now,
   }: {
     error: AgentError;
     userId: string;
-    sessionId: string;
+    sessionId: string | undefined;
+    threadId: string;
     runId: string;
     now: Date;
   }): Promise<void> {
@@ -237,10 +246,16 @@ export class RunAdmissions {
       {
         actor: userId,
         action: "tool_call.correlation_error",
-        sessionId,
+        ...(sessionId ? { sessionId } : {}),
         runId,
         errorCode: error.code,
-        payload: { ...error.details, message: error.message, checked_by: "api" },
+        payload: {
+          ...error.details,
+          message: error.message,
+          checked_by: "api",
+          thread_id: threadId,
+          run_id: runId,
+        },
         occurredAt: now,
       },
     ]);

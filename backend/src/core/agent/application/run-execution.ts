@@ -177,13 +177,14 @@ export class RunExecution {
     const now = clock();
     let snapshot = this.snapshot;
     let audit: AuditRecord[] = [];
-    if (snapshot.run?.run_id !== this.run.id) {
+    // The snapshot's cursor names runs as the client does (it is shown to the client).
+    if (snapshot.run?.run_id !== this.run.clientRunId) {
       try {
         if (this.run.kind === "run") {
           const [firstStage] = await catalog.workflowStages(this.session.workflow);
           const declared = (await catalog.workflowInputs())[this.session.workflow] ?? [];
           snapshot = startRun(snapshot, {
-            runId: this.run.id,
+            runId: this.run.clientRunId,
             workflow: this.session.workflow,
             stage: firstStage ?? "respond",
             clientTools: this.job.clientTools,
@@ -203,7 +204,7 @@ export class RunExecution {
             now,
           });
           snapshot = continueRun(outcome.snapshot, {
-            runId: this.run.id,
+            runId: this.run.clientRunId,
             now,
             ...(this.job.context ? { context: this.job.context } : {}),
           });
@@ -342,7 +343,7 @@ export class RunExecution {
     let ending = intended;
     this.publisher.closeOpen();
     let status = runStatusOf(ending);
-    if (this.started && this.snapshot.run?.run_id === this.run.id) {
+    if (this.started && this.snapshot.run?.run_id === this.run.clientRunId) {
       this.snapshot = setRunStatus(this.snapshot, status);
     }
     try {
@@ -385,8 +386,8 @@ export class RunExecution {
     }
     const terminal = await terminalEvents({
       ending,
-      threadId: this.session.id,
-      runId: this.run.id,
+      threadId: this.session.threadId,
+      runId: this.run.clientRunId,
       snapshot: this.snapshot,
       usage: this.calls.usage.toAgUiUsage(),
       messages: fullHistory(store, this.session.id),

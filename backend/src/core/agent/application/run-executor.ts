@@ -44,8 +44,8 @@ export class RunExecutor {
     await events.closeOpen(run.id, stored);
     const terminal = await terminalEvents({
       ending: endingOf(run),
-      threadId: session.id,
-      runId: run.id,
+      threadId: session.threadId,
+      runId: run.clientRunId,
       snapshot: session.snapshot,
       usage: [],
       messages: fullHistory(store, session.id),

@@ -38,8 +38,12 @@ export interface ResumeRequest {
 
 /** What the api answers once a run is accepted (or a replay found). */
 export interface RunAcceptance {
+  /** The run as the client names it (its runId). */
   runId: string;
+  /** The thread as the client names it (its threadId). */
   sessionId: string;
+  /** The run's storage id: its event stream and job. */
+  storageRunId: string;
   kind: "run" | "resume";
   status: string;
   /** The run id was known already: this answer describes the existing run. */

@@ -61,7 +61,7 @@ export class RunService {
     return admissions.admit({
       userId,
       runId: request.runId,
-      sessionId: request.threadId,
+      threadId: request.threadId,
       workflow,
       clientTools: request.tools,
       ...(idempotencyKey ? { idempotencyKey } : {}),

@@ -70,7 +70,7 @@ describe("bearer auth on /api/v1/agent", () => {
     expect(cancel.statusCode).toBe(404);
   });
 
-  it("a stranger cannot post into another user's thread", async () => {
+  it("a stranger posting with another user's thread id gets a thread of their own", async () => {
     const input = runInput();
     await runtime.app.inject({
       method: "POST",
@@ -79,12 +79,21 @@ describe("bearer auth on /api/v1/agent", () => {
       payload: input,
     });
     await runtime.executeJob(input.runId);
+    // Thread ids are scoped to their owner (#10): the same answer as for an unused id.
     const response = await runtime.app.inject({
       method: "POST",
       url: "/api/v1/agent/runs",
       headers: { authorization: `Bearer ${await tokenFor("stranger")}` },
       payload: runInput({ threadId: input.threadId }),
     });
-    expect(response.statusCode).toBe(404);
+    expect(response.statusCode).toBe(202);
+    const owners = await runtime.app.inject({
+      url: `/api/v1/agent/sessions/${input.threadId}/messages`,
+      headers: await authHeaders("owner"),
+    });
+    expect(owners.json().messages.map((message: { id: string }) => message.id)).toContain(
+      input.messages[0]?.id,
+    );
+    expect(owners.json().messages).toHaveLength(2);
   });
 });

@@ -9,11 +9,16 @@ export interface StoredChatMessage {
   message: ChatMessage;
 }
 
-/** Reads behind the GET routes; every read is scoped to the calling user. */
+/**
+ * Reads behind the GET routes; every read is scoped to the calling user. `findSession` and
+ * `findRun` take the client's ids (threadId, runId: unique per user, so another user's are
+ * simply not found); the others take storage ids of what those returned.
+ */
 export interface ConversationQueries {
   listSessions(input: { userId: string; limit: number; offset: number }): Promise<SessionView[]>;
   findSession(input: { sessionId: string; userId: string }): Promise<SessionView | undefined>;
   findRun(input: { runId: string; userId: string }): Promise<RunView | undefined>;
+  /** Each message's `runId` is the client's id of the run that wrote it. */
   listMessages(input: {
     sessionId: string;
     afterSeq: number;

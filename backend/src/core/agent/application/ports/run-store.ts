@@ -4,12 +4,22 @@ import type { StateSnapshot } from "../../domain/state-snapshot.js";
 import type { ChatMessage } from "./chat-message.js";
 import type { LlmCallRecord } from "./llm-call-record.js";
 
+/*
+ * Ids: `id`, `sessionId`, `runId`, `activeRunId`, `parentRunId` are storage ids (primary keys,
+ * BullMQ job ids, Redis keys). The client names a session by its `threadId` and a run by its
+ * `clientRunId`, both unique per user; answers and events carry those. See
+ * migrations/0005_owner_scoped_ids.sql.
+ */
 export interface SessionView {
   id: string;
+  /** The client's AG-UI threadId. */
+  threadId: string;
   userId: string;
   workflow: string;
   status: SessionStatus;
   activeRunId: string | null;
+  /** The active run as the client names it. */
+  activeClientRunId: string | null;
   version: number;
   snapshot: StateSnapshot;
   messageCount: number;
@@ -30,10 +40,15 @@ export interface UsageTotals {
 
 export interface RunView {
   id: string;
+  /** The client's AG-UI runId. */
+  clientRunId: string;
   sessionId: string;
+  /** The session's AG-UI threadId. */
+  threadId: string;
   userId: string;
   kind: "run" | "resume";
   parentRunId: string | null;
+  parentClientRunId: string | null;
   workflow: string;
   status: RunStatus;
   errorCode: string | null;
@@ -61,8 +76,10 @@ export interface AuditRecord {
 }
 
 export interface AdmissionRequest {
-  runId: string;
-  sessionId: string;
+  /** The client's runId (unique per user). */
+  clientRunId: string;
+  /** The client's threadId (unique per user). */
+  threadId: string;
   userId: string;
   /** Workflow of a session created by this request. */
   workflow: string;
@@ -78,6 +95,7 @@ export interface AdmissionRequest {
 /** What the admission check decided the new run is. */
 export interface AdmissionPlan {
   kind: "run" | "resume";
+  /** The run this one continues, by its client id (the snapshot's cursor). */
   parentRunId?: string;
 }
 
@@ -135,6 +153,8 @@ export interface RunStore {
   /** Creates the session on first use, then the run, and claims the session for it. */
   admit(request: AdmissionRequest, check: AdmissionCheck): Promise<Admission>;
   findRun(runId: string): Promise<RunView | undefined>;
+  /** A run of `userId` by its client id. */
+  findClientRun(input: { userId: string; clientRunId: string }): Promise<RunView | undefined>;
   findSession(sessionId: string): Promise<SessionView | undefined>;
   /**
    * A worker's pick-up, in one round trip: marks a queued or running run `running` (attempts

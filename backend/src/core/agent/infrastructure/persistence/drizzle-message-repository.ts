@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, inArray, sql } from "drizzle-orm";
 import { messages, type StoredToolCall } from "../../../../models/index.js";
 import { RequestError } from "../../domain/errors.js";
 import { storableJsonText } from "../../domain/storable-text.js";
@@ -82,9 +82,15 @@ export class DrizzleMessageRepository {
   async list(
     { sessionId, afterSeq = 0, limit }: { sessionId: string; afterSeq?: number; limit: number },
     executor: Executor = this.db,
-  ): Promise<MessageRow[]> {
+  ): Promise<(MessageRow & { clientRunId: string | null })[]> {
     return executor
-      .select()
+      .select({
+        ...getTableColumns(messages),
+        // The run that wrote each message, as its client names it (for answers).
+        clientRunId: sql<
+          string | null
+        >`(select r.client_run_id from runs r where r.id = ${messages.runId})`,
+      })
       .from(messages)
       .where(and(eq(messages.sessionId, sessionId), gt(messages.seq, afterSeq)))
       .orderBy(asc(messages.seq))

@@ -8,7 +8,11 @@ export type RunKind = "run" | "resume";
 
 export interface NewRun {
   id: string;
+  /** @defaultValue id */
+  clientRunId?: string;
   sessionId: string;
+  /** @defaultValue sessionId */
+  threadId?: string;
   userId: string;
   kind: RunKind;
   parentRunId?: string | null;
@@ -30,7 +34,9 @@ export class DrizzleRunRepository {
       .insert(runs)
       .values({
         id: run.id,
+        clientRunId: run.clientRunId ?? run.id,
         sessionId: run.sessionId,
+        threadId: run.threadId ?? run.sessionId,
         userId: run.userId,
         kind: run.kind,
         parentRunId: run.parentRunId ?? null,
@@ -51,14 +57,15 @@ export class DrizzleRunRepository {
     return row;
   }
 
+  /** The user's run named `clientRunId` (another user's run of that name is not it). */
   async findForUser(
-    { id, userId }: { id: string; userId: string },
+    { clientRunId, userId }: { clientRunId: string; userId: string },
     executor: Executor = this.db,
   ): Promise<RunRow | undefined> {
     const [row] = await executor
       .select()
       .from(runs)
-      .where(and(eq(runs.id, id), eq(runs.userId, userId)));
+      .where(and(eq(runs.userId, userId), eq(runs.clientRunId, clientRunId)));
     return row;
   }
 

@@ -1,10 +1,19 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import { sessions } from "../../../../models/index.js";
 import { VersionConflictError } from "../../domain/errors.js";
 import type { SessionStatus } from "../../domain/run-status.js";
 import type { Database, Executor } from "./database.js";
 
 export type SessionRow = typeof sessions.$inferSelect;
+export type SessionRowView = SessionRow & { activeClientRunId: string | null };
+
+/** Every column, and the active run as its client names it (for answers). */
+const sessionColumnsForDisplay = {
+  ...getTableColumns(sessions),
+  activeClientRunId: sql<
+    string | null
+  >`(select r.client_run_id from runs r where r.id = ${sessions.activeRunId})`,
+};
 
 export interface SnapshotUpdate {
   id: string;
@@ -20,14 +29,23 @@ export interface SnapshotUpdate {
 export class DrizzleSessionRepository {
   constructor(private readonly db: Database) {}
 
-  /** Inserts the session unless it exists; an existing session is returned untouched. */
+  /**
+   * Inserts the session unless it exists; an existing session is returned untouched. The
+   * thread id defaults to the storage id.
+   */
   async createOrGet(
-    { id, userId, workflow, now }: { id: string; userId: string; workflow: string; now: Date },
+    {
+      id,
+      threadId = id,
+      userId,
+      workflow,
+      now,
+    }: { id: string; threadId?: string; userId: string; workflow: string; now: Date },
     executor: Executor = this.db,
   ): Promise<{ session: SessionRow; created: boolean }> {
     const [inserted] = await executor
       .insert(sessions)
-      .values({ id, userId, workflow, createdAt: now, updatedAt: now })
+      .values({ id, threadId, userId, workflow, createdAt: now, updatedAt: now })
       .onConflictDoNothing({ target: sessions.id })
       .returning();
     if (inserted) return { session: inserted, created: true };
@@ -44,13 +62,22 @@ export class DrizzleSessionRepository {
     return row;
   }
 
-  /** A session is invisible to everyone but its owner. */
+  /** The user's session named `threadId` (another user's thread of that name is not it). */
   async findForUser(
-    { id, userId }: { id: string; userId: string },
+    { threadId, userId }: { threadId: string; userId: string },
     executor: Executor = this.db,
-  ): Promise<SessionRow | undefined> {
-    const row = await this.findById(id, executor);
-    return row && row.userId === userId ? row : undefined;
+  ): Promise<SessionRowView | undefined> {
+    const [row] = await executor
+      .select(sessionColumnsForDisplay)
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.userId, userId),
+          eq(sessions.threadId, threadId),
+          isNull(sessions.deletedAt),
+        ),
+      );
+    return row;
   }
 
   async listForUser({
@@ -61,9 +88,9 @@ export class DrizzleSessionRepository {
     userId: string;
     limit: number;
     offset: number;
-  }): Promise<SessionRow[]> {
+  }): Promise<SessionRowView[]> {
     return this.db
-      .select()
+      .select(sessionColumnsForDisplay)
       .from(sessions)
       .where(and(eq(sessions.userId, userId), isNull(sessions.deletedAt)))
       .orderBy(desc(sessions.updatedAt))

@@ -12,13 +12,19 @@ import { toMessageRow } from "./message-mapping.js";
 export const SESSION_CHANGED = "AR001";
 export const UNIQUE_VIOLATION = "23505";
 
-/** The session and any run already known under this run id (or idempotency key). */
+/**
+ * The user's session of this thread and any run of the user already known under this run id
+ * (or, on that session, this idempotency key): $1 user, $2 thread id, $3 client run id, $4 key.
+ */
 export const ADMISSION_READ = `
+  with session as (select * from sessions s where s.user_id = $1 and s.thread_id = $2)
   select
-    (select ${jsonRowWithExactCost("s")} from sessions s where s.id = $1) as session,
+    (select ${jsonRowWithExactCost("s")} from session s) as session,
     (select ${jsonRowWithExactCost("r")} from runs r
-       where r.id = $2 or ($3::text is not null and r.session_id = $1 and r.idempotency_key = $3)
-       order by r.id = $2 desc limit 1) as run`;
+       where (r.user_id = $1 and r.client_run_id = $3)
+          or ($4::text is not null and r.session_id = (select id from session)
+              and r.idempotency_key = $4)
+       order by (r.user_id = $1 and r.client_run_id = $3) desc limit 1) as run`;
 
 /** The JSON argument of agent_checkpoint. */
 export function checkpointPayload(checkpoint: Checkpoint) {

@@ -31,10 +31,15 @@ function usageOf(row: JsonRow): UsageTotals {
 export function sessionViewFromJson(row: JsonRow): SessionView {
   return {
     id: row.id as string,
+    threadId: (row.thread_id as string | undefined) ?? (row.id as string),
     userId: row.user_id as string,
     workflow: row.workflow as string,
     status: row.status as SessionStatus,
     activeRunId: (row.active_run_id as string | null) ?? null,
+    activeClientRunId:
+      (row.active_client_run_id as string | null | undefined) ??
+      (row.active_run_id as string | null) ??
+      null,
     version: Number(row.version),
     snapshot: parseStateSnapshot(row.state_snapshot),
     messageCount: Number(row.message_count),
@@ -48,10 +53,13 @@ export function sessionViewFromJson(row: JsonRow): SessionView {
 export function runViewFromJson(row: JsonRow): RunView {
   return {
     id: row.id as string,
+    clientRunId: (row.client_run_id as string | undefined) ?? (row.id as string),
     sessionId: row.session_id as string,
+    threadId: (row.thread_id as string | undefined) ?? (row.session_id as string),
     userId: row.user_id as string,
     kind: row.kind as RunView["kind"],
     parentRunId: (row.parent_run_id as string | null) ?? null,
+    parentClientRunId: (row.parent_client_run_id as string | null) ?? null,
     workflow: row.workflow as string,
     status: row.status as RunStatus,
     errorCode: (row.error_code as string | null) ?? null,

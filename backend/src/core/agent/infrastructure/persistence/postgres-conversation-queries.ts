@@ -31,7 +31,7 @@ export class PostgresConversationQueries implements ConversationQueries {
   }
 
   async findSession({ sessionId, userId }: { sessionId: string; userId: string }) {
-    const row = await this.sessions.findForUser({ id: sessionId, userId });
+    const row = await this.sessions.findForUser({ threadId: sessionId, userId });
     return row && toSessionView(row);
   }
 
@@ -42,7 +42,7 @@ export class PostgresConversationQueries implements ConversationQueries {
     runId: string;
     userId: string;
   }): Promise<RunView | undefined> {
-    const row = await this.runs.findForUser({ id: runId, userId });
+    const row = await this.runs.findForUser({ clientRunId: runId, userId });
     return row && toRunView(row);
   }
 
@@ -54,7 +54,7 @@ export class PostgresConversationQueries implements ConversationQueries {
     const rows = await this.messages.list(input);
     return rows.map((row) => ({
       seq: row.seq,
-      runId: row.runId,
+      runId: row.clientRunId ?? row.runId,
       stage: row.stage,
       createdAt: row.createdAt,
       message: toChatMessage(row),

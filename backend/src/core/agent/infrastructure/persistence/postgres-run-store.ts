@@ -72,47 +72,60 @@ export class PostgresRunStore implements RunStore {
       }>({
         name: "agent_admission_read",
         text: ADMISSION_READ,
-        values: [request.sessionId, request.runId, request.idempotencyKey ?? null],
+        values: [
+          request.userId,
+          request.threadId,
+          request.clientRunId,
+          request.idempotencyKey ?? null,
+        ],
       });
       const read = rows[0];
       if (read?.run) return replayOf(request, runViewFromJson(read.run), read.session);
-      if (
-        read?.session &&
-        (read.session.user_id !== request.userId || read.session.deleted_at !== null)
-      ) {
+      if (read?.session && read.session.deleted_at !== null) {
         throw new RequestError({
           code: "NOT_FOUND",
-          message: `Session ${request.sessionId} not found`,
+          message: `Session ${request.threadId} not found`,
         });
       }
       const existing = read?.session ? sessionViewFromJson(read.session) : undefined;
       const session = existing ?? newSessionView(request);
       const plan = check(session);
       try {
-        const { rows: written } = await this.pool.query<{ version: number }>({
+        const { rows: written } = await this.pool.query<{ admitted: AdmitResult }>({
           name: "agent_admit",
-          text: "select agent_admit($1::jsonb) as version",
+          text: "select agent_admit($1::jsonb) as admitted",
           values: [
             JSON.stringify({
-              session_id: session.id,
+              session_id: existing ? existing.id : null,
+              thread_id: request.threadId,
               user_id: request.userId,
               workflow: session.workflow,
               expected_version: existing ? existing.version : null,
-              run_id: request.runId,
+              client_run_id: request.clientRunId,
               kind: plan.kind,
-              parent_run_id: plan.parentRunId ?? null,
+              parent_client_run_id: plan.parentRunId ?? null,
               idempotency_key: request.idempotencyKey ?? null,
               now: request.now.toISOString(),
             }),
           ],
         });
+        const admitted = written[0]?.admitted;
+        if (!admitted) throw new Error("agent_admit returned nothing");
         return {
-          run: admittedRun({ request, plan, workflow: session.workflow }),
+          run: admittedRun({
+            request,
+            plan,
+            workflow: session.workflow,
+            runId: admitted.run_id,
+            sessionId: admitted.session_id,
+          }),
           session: {
             ...session,
+            id: admitted.session_id,
             status: "queued",
-            activeRunId: request.runId,
-            version: written[0]?.version ?? session.version + 1,
+            activeRunId: admitted.run_id,
+            activeClientRunId: request.clientRunId,
+            version: admitted.version,
           },
           replayed: false,
         };
@@ -126,7 +139,7 @@ export class PostgresRunStore implements RunStore {
           continue;
         if (code === SESSION_CHANGED) {
           throw new VersionConflictError({
-            message: `Session ${request.sessionId} keeps changing; try again`,
+            message: `Session ${request.threadId} keeps changing; try again`,
             cause: error,
           });
         }
@@ -147,10 +160,10 @@ export class PostgresRunStore implements RunStore {
         text: "select agent_admit_turn($1::jsonb) as result",
         values: [
           JSON.stringify({
-            session_id: request.sessionId,
+            thread_id: request.threadId,
             user_id: request.userId,
             workflow: request.workflow,
-            run_id: request.runId,
+            client_run_id: request.clientRunId,
             idempotency_key: request.idempotencyKey ?? null,
             now: request.now.toISOString(),
           }),
@@ -165,6 +178,7 @@ export class PostgresRunStore implements RunStore {
     if (result?.outcome !== "admitted") return undefined;
     const session: SessionView = {
       ...newSessionView(request),
+      id: result.session_id,
       workflow: result.workflow,
       messageCount: result.message_count,
       lastSeq: result.last_seq,
@@ -173,11 +187,18 @@ export class PostgresRunStore implements RunStore {
     // Nothing waits on this thread (the function checked), so the plan is a plain run.
     const plan = check(session);
     return {
-      run: admittedRun({ request, plan, workflow: result.workflow }),
+      run: admittedRun({
+        request,
+        plan,
+        workflow: result.workflow,
+        runId: result.run_id,
+        sessionId: result.session_id,
+      }),
       session: {
         ...session,
         status: "queued",
-        activeRunId: request.runId,
+        activeRunId: result.run_id,
+        activeClientRunId: request.clientRunId,
         version: result.version,
       },
       replayed: false,
@@ -186,6 +207,17 @@ export class PostgresRunStore implements RunStore {
 
   async findRun(runId: string): Promise<RunView | undefined> {
     const row = await this.runs.findById(runId);
+    return row && toRunView(row);
+  }
+
+  async findClientRun({
+    userId,
+    clientRunId,
+  }: {
+    userId: string;
+    clientRunId: string;
+  }): Promise<RunView | undefined> {
+    const row = await this.runs.findForUser({ userId, clientRunId });
     return row && toRunView(row);
   }
 
@@ -374,15 +406,23 @@ type AdmitTurnResult =
       last_seq: number;
       workflow: string;
       created_at: string;
+      session_id: string;
+      run_id: string;
     };
+/** What agent_admit answers: the session's new version and the storage ids. */
+type AdmitResult = { version: number; session_id: string; run_id: string };
 const MAX_ADMISSION_ATTEMPTS = 5;
 
-/** A known run id answers with the existing run, never a new one. */
+/**
+ * A run id the user already used answers with that run, never a new one: a replay on the same
+ * thread; a refusal on another of the user's threads (run ids are unique per user). Other
+ * users' run ids are never seen here.
+ */
 function replayOf(request: AdmissionRequest, run: RunView, session: JsonRow | null): Admission {
-  if (run.userId !== request.userId || run.sessionId !== request.sessionId || !session) {
+  if (!session || run.sessionId !== session.id) {
     throw new RequestError({
       code: "VALIDATION_ERROR",
-      message: `runId ${request.runId} is already used by another thread; choose a new runId`,
+      message: `runId ${request.clientRunId} is already used by another of your threads; choose a new runId`,
       details: { field: "runId" },
     });
   }
@@ -411,13 +451,16 @@ function emptyUsage() {
   };
 }
 
+/** A session the admission may create; its storage id is known once it is written. */
 function newSessionView(request: AdmissionRequest): SessionView {
   return {
-    id: request.sessionId,
+    id: "",
+    threadId: request.threadId,
     userId: request.userId,
     workflow: request.workflow,
     status: "idle",
     activeRunId: null,
+    activeClientRunId: null,
     version: 0,
     snapshot: StateSnapshot.new(),
     messageCount: 0,
@@ -432,17 +475,25 @@ function admittedRun({
   request,
   plan,
   workflow,
+  runId,
+  sessionId,
 }: {
   request: AdmissionRequest;
   plan: AdmissionPlan;
   workflow: string;
+  runId: string;
+  sessionId: string;
 }): RunView {
   return {
-    id: request.runId,
-    sessionId: request.sessionId,
+    id: runId,
+    clientRunId: request.clientRunId,
+    sessionId,
+    threadId: request.threadId,
     userId: request.userId,
     kind: plan.kind,
-    parentRunId: plan.parentRunId ?? null,
+    // The parent's storage id is not read back: answers and events use its client id.
+    parentRunId: null,
+    parentClientRunId: plan.parentRunId ?? null,
     workflow,
     status: "queued",
     errorCode: null,

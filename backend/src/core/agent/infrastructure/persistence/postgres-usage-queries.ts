@@ -88,7 +88,12 @@ const GROUPINGS: Record<UsageGrouping, { select: string; group: string }> = {
   user: { select: "coalesce(user_id, '') as key", group: "user_id" },
 };
 
-const CALL_COLUMNS = `id, run_id, session_id, agent_type, stage, provider, model_requested,
+/** A call's run and session as the client names them (runId, threadId). */
+const CALL_COLUMNS = `id,
+  coalesce((select r.client_run_id from runs r where r.id = llm_calls.run_id), run_id) as run_id,
+  coalesce((select s.thread_id from sessions s where s.id = llm_calls.session_id), session_id)
+    as session_id,
+  agent_type, stage, provider, model_requested,
   model_response, response_id, status, finish_reason, started_at, first_token_at, ended_at,
   input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
   total_tokens, cost_usd::text as cost_usd, cost_source, error`;

@@ -25,13 +25,18 @@ function usageOf(row: UsageColumns) {
   };
 }
 
-export function toSessionView(row: SessionRow): SessionView {
+/** A session row; reads for display also carry the active run's client id. */
+export function toSessionView(
+  row: SessionRow & { activeClientRunId?: string | null },
+): SessionView {
   return {
     id: row.id,
+    threadId: row.threadId,
     userId: row.userId,
     workflow: row.workflow,
     status: row.status as SessionStatus,
     activeRunId: row.activeRunId,
+    activeClientRunId: row.activeClientRunId ?? row.activeRunId,
     version: row.version,
     snapshot: parseStateSnapshot(row.stateSnapshot),
     messageCount: row.messageCount,
@@ -45,10 +50,13 @@ export function toSessionView(row: SessionRow): SessionView {
 export function toRunView(row: RunRow): RunView {
   return {
     id: row.id,
+    clientRunId: row.clientRunId,
     sessionId: row.sessionId,
+    threadId: row.threadId,
     userId: row.userId,
     kind: row.kind as RunView["kind"],
     parentRunId: row.parentRunId,
+    parentClientRunId: row.parentClientRunId,
     workflow: row.workflow,
     status: row.status as RunStatus,
     errorCode: row.errorCode,

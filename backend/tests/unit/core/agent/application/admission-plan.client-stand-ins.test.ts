@@ -25,10 +25,12 @@ const STOP_REQUESTED = JSON.stringify({
 function session(calls: PendingToolCall[], messageCount = 2): SessionView {
   return {
     id: "thread-1",
+    threadId: "thread-1",
     userId: "user-1",
     workflow: "default",
     status: calls.length > 0 ? "interrupted" : "idle",
     activeRunId: null,
+    activeClientRunId: null,
     version: 3,
     snapshot: StateSnapshot.new({ pendingToolCalls: calls }),
     messageCount,

@@ -68,7 +68,7 @@ describe("run repository", () => {
       errorCode: "INTERNAL",
       finishedAt: now,
     });
-    expect(await runs.findForUser({ id: runId, userId: "bob" })).toBeUndefined();
+    expect(await runs.findForUser({ clientRunId: runId, userId: "bob" })).toBeUndefined();
   });
 
   it("refuses a status outside the contract", async () => {

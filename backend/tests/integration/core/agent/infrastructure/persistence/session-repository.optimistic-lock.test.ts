@@ -28,8 +28,8 @@ describe("session repository", () => {
   it("hides a session from other users", async () => {
     const id = uniqueId("session");
     await sessions.createOrGet({ id, userId: "alice", workflow: "default", now });
-    expect(await sessions.findForUser({ id, userId: "alice" })).toBeDefined();
-    expect(await sessions.findForUser({ id, userId: "mallory" })).toBeUndefined();
+    expect(await sessions.findForUser({ threadId: id, userId: "alice" })).toBeDefined();
+    expect(await sessions.findForUser({ threadId: id, userId: "mallory" })).toBeUndefined();
   });
 
   it("two writers of the same version: one wins, the other gets a conflict and nothing is overwritten", async () => {
