@@ -31,6 +31,8 @@ interface Topic extends ReadTopic {
 export class RunStreamHub {
   private readonly readers: MultiplexedStreamReader[] = [];
   private readonly topics = new Map<string, Topic>();
+  /** Followers that fell behind their buffer and read on by themselves, since start. */
+  private overflows = 0;
 
   constructor(private readonly options: RunStreamHubOptions) {}
 
@@ -58,11 +60,16 @@ export class RunStreamHub {
     if (topic.followers.size === 0) this.drop(topic);
   }
 
-  /** Followers and streams followed right now. */
-  stats(): { followers: number; streams: number; readers: number } {
+  /** Followers and streams followed right now, reader connections, overflows so far. */
+  stats(): { followers: number; streams: number; readers: number; overflows: number } {
     let followers = 0;
     for (const topic of this.topics.values()) followers += topic.followers.size;
-    return { followers, streams: this.topics.size, readers: this.readers.length };
+    return {
+      followers,
+      streams: this.topics.size,
+      readers: this.readers.length,
+      overflows: this.overflows,
+    };
   }
 
   async close(): Promise<void> {
@@ -76,7 +83,9 @@ export class RunStreamHub {
     for (const [id, fields] of entries) {
       const entry: DeliveredEntry = { entry: id, events: toStored(id, fields) };
       for (const follower of topic.followers) {
-        if (!follower.deliver(entry)) topic.followers.delete(follower);
+        if (follower.deliver(entry)) continue;
+        topic.followers.delete(follower);
+        this.overflows += 1;
       }
       if (entry.events.at(-1)?.terminal) ended = true;
     }
