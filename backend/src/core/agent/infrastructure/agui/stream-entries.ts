@@ -1,6 +1,7 @@
 import { EventType } from "@ag-ui/core";
 import type { RunEvent } from "../../application/ports/run-event.js";
 import type { StoredRunEvent } from "../../application/ports/run-event-stream.js";
+import { storableJsonText } from "../../domain/storable-text.js";
 import { toAgUiEvent } from "./agui-event-mapper.js";
 
 const TERMINAL_TYPES = new Set<string>([EventType.RUN_FINISHED, EventType.RUN_ERROR]);
@@ -14,7 +15,9 @@ export function encodeBatch(events: readonly RunEvent[]): { terminal: "0" | "1";
   let lastType = "";
   for (const runEvent of events) {
     const event = toAgUiEvent(runEvent);
-    data += data ? `\n${JSON.stringify(event)}` : JSON.stringify(event);
+    // The stream shows what history stores: the storable-text rule (domain/storable-text.ts).
+    const json = storableJsonText(event);
+    data += data ? `\n${json}` : json;
     lastType = event.type;
   }
   return { terminal: TERMINAL_TYPES.has(lastType) ? "1" : "0", data };
