@@ -12,7 +12,7 @@ import type {
   RunView,
   SessionView,
 } from "../../application/ports/run-store.js";
-import { RequestError, VersionConflictError } from "../../domain/errors.js";
+import { RequestError, ThreadBusyError, VersionConflictError } from "../../domain/errors.js";
 import { StateSnapshot } from "../../domain/state-snapshot.js";
 import type { Database, DatabaseHandle } from "./database.js";
 import { DrizzleAuditLogRepository } from "./drizzle-audit-log-repository.js";
@@ -154,6 +154,13 @@ export class PostgresRunStore implements RunStore {
       // The same run id raced us: the general path answers with the replay.
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
       throw error;
+    }
+    // The thread's own run is active: the refusal the general path would give, without it.
+    if (result?.outcome === "busy") {
+      throw new ThreadBusyError({
+        message: `Thread ${request.sessionId} already has an active run (${result.active_run_id})`,
+        details: { active_run_id: result.active_run_id },
+      });
     }
     if (result?.outcome !== "admitted") return undefined;
     const session: SessionView = {
@@ -298,6 +305,7 @@ export class PostgresRunStore implements RunStore {
 type JsonRow = Record<string, unknown>;
 type AdmitTurnResult =
   | { outcome: "slow" }
+  | { outcome: "busy"; active_run_id: string }
   | {
       outcome: "admitted";
       version: number;
