@@ -2,6 +2,7 @@ import { EventType } from "@ag-ui/core";
 import type { Redis } from "ioredis";
 import type { RunEvent } from "../../application/ports/run-event.js";
 import type { RunEventStream, StoredRunEvent } from "../../application/ports/run-event-stream.js";
+import { storableJsonText } from "../../domain/storable-text.js";
 import { toAgUiEvent } from "./agui-event-mapper.js";
 import type { BlockingConnectionPool } from "./blocking-connection-pool.js";
 import { parseEventPosition } from "./event-position.js";
@@ -172,7 +173,9 @@ function encodeBatch(events: readonly RunEvent[]): { terminal: "0" | "1"; data: 
   let lastType = "";
   for (const runEvent of events) {
     const event = toAgUiEvent(runEvent);
-    data += data ? `\n${JSON.stringify(event)}` : JSON.stringify(event);
+    // The stream shows what history stores: the storable-text rule (domain/storable-text.ts).
+    const json = storableJsonText(event);
+    data += data ? `\n${json}` : json;
     lastType = event.type;
   }
   return { terminal: TERMINAL_TYPES.has(lastType) ? "1" : "0", data };
