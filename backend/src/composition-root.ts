@@ -70,6 +70,8 @@ export class CompositionRoot {
   readonly budgetLedger: PostgresBudgetLedger;
   /** The live reads of every follower of this process (reader connections open on first use). */
   readonly streamHub: RunStreamHub;
+  /** The queue's producer and the worker's consumer (not auto-pipelined; see the constructor). */
+  private readonly queueRedis: Redis;
   private readonly configLoader;
   private readonly closers: (() => Promise<void>)[] = [];
   private discoveredLlmSettings: Promise<Settings> | undefined;
@@ -108,20 +110,31 @@ export class CompositionRoot {
       blockMs: settings.events.heartbeat_ms,
       onError: (error) => logger.warn({ err: error }, "run stream reader error (retrying)"),
     });
+    // BullMQ defines its ~70 scripts on the connection it is given, and ioredis copies every
+    // defined script onto each pipeline it builds: on an auto-pipelined connection that is a
+    // copy per command. So the queue gets a connection of its own, sending each command as is.
+    this.queueRedis = this.redis.duplicate({
+      enableAutoPipelining: false,
+      connectionName: this.redisConnectionName("queue"),
+    });
+    this.queueRedis.on("error", (error) =>
+      logger.error({ err: error }, "redis queue connection error"),
+    );
     this.store = new PostgresRunStore(this.database);
     this.queries = new PostgresConversationQueries(this.database.db);
     this.events = new RedisRunEventStream({
       redis: this.redis,
+      // RUN_STARTED goes out on the queue's connection, just before the job: same socket, so
+      // Redis stores it first, and both in one round trip (RunAdmissions.dispatch).
+      firstEventRedis: this.queueRedis,
       hub: this.streamHub,
       keyPrefix: settings.redis.key_prefix,
       maxLength: settings.events.max_len,
       retentionSeconds: settings.events.retention_seconds,
       heartbeatMs: settings.events.heartbeat_ms,
     });
-    // The queue shares the command connection with the event stream on purpose: RUN_STARTED
-    // and the job go out on one socket, in that order, in one round trip (RunAdmissions).
     this.queue = new BullmqRunQueue({
-      connection: this.redis,
+      connection: this.queueRedis,
       prefix: settings.redis.key_prefix,
       settings: settings.queue,
     });
@@ -372,7 +385,7 @@ export class CompositionRoot {
   async startWorker(): Promise<RunWorker> {
     await this.cancels.listen();
     return startRunWorker({
-      connection: this.redis,
+      connection: this.queueRedis,
       prefix: this.settings.redis.key_prefix,
       settings: this.settings.queue,
       executor: await this.runExecutor(),
@@ -389,6 +402,7 @@ export class CompositionRoot {
   async close(): Promise<void> {
     await this.cancels.close();
     await this.queue.close().catch(() => {});
+    await this.queueRedis.quit().catch(() => {});
     for (const close of this.closers.splice(0).reverse()) await close().catch(() => {});
     await this.streamHub.close();
     await this.redis.quit().catch(() => {});

@@ -22,6 +22,11 @@ const FIRST_ENTRY_ID = "0-1";
 export interface RedisRunEventStreamOptions {
   /** Command connection (appends, range reads, expiry). */
   redis: Redis;
+  /**
+   * The connection a run's first event is written on: the queue's, so that it reaches Redis
+   * before the job that follows it on the same socket. @defaultValue redis
+   */
+  firstEventRedis?: Redis;
   /** The live reads of followers, shared by all of them. */
   hub: RunStreamHub;
   keyPrefix: string;
@@ -68,7 +73,8 @@ export class RedisRunEventStream implements RunEventStream {
 
   async appendFirst(runId: string, first: StoredRunEvent): Promise<void> {
     const terminal = first.terminal ? "1" : "0";
-    await this.options.redis.xadd(this.key(runId), FIRST_ENTRY_ID, "t", terminal, "d", first.data);
+    const redis = this.options.firstEventRedis ?? this.options.redis;
+    await redis.xadd(this.key(runId), FIRST_ENTRY_ID, "t", terminal, "d", first.data);
   }
 
   firstEvent(event: RunEvent): StoredRunEvent {
