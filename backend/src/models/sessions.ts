@@ -6,7 +6,7 @@ import { timestamptz, usageTotals } from "./columns.js";
 export const sessions = pgTable(
   "sessions",
   {
-    /** Storage id: the thread id when safe and free, else derived (migrations/0005). */
+    /** Storage id: the thread id when safe and free, else derived (migrations/0010). */
     id: text("id").primaryKey(),
     /** The client's AG-UI threadId; unique per user. */
     threadId: text("thread_id").notNull(),

@@ -7,7 +7,7 @@ import { isPlainText } from "../storable-text.js";
  * Thread, run, message, tool-call and interrupt ids: 1–200 characters, none of them a control
  * character or an unpaired surrogate (Postgres cannot store NUL or unpaired surrogates; the
  * others break logs and headers). `:` and all-digit ids are fine: ids unsafe as BullMQ job ids
- * or Redis keys get a derived storage id (migrations/0005_owner_scoped_ids.sql).
+ * or Redis keys get a derived storage id (migrations/0010_owner_scoped_ids.sql).
  */
 export const id = z
   .string()

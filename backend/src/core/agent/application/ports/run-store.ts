@@ -8,7 +8,7 @@ import type { LlmCallRecord } from "./llm-call-record.js";
  * Ids: `id`, `sessionId`, `runId`, `activeRunId`, `parentRunId` are storage ids (primary keys,
  * BullMQ job ids, Redis keys). The client names a session by its `threadId` and a run by its
  * `clientRunId`, both unique per user; answers and events carry those. See
- * migrations/0005_owner_scoped_ids.sql.
+ * migrations/0010_owner_scoped_ids.sql.
  */
 export interface SessionView {
   id: string;

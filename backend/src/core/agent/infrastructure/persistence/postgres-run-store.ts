@@ -14,7 +14,12 @@ import type {
   RunView,
   SessionView,
 } from "../../application/ports/run-store.js";
-import { CheckpointRefusedError, RequestError, VersionConflictError } from "../../domain/errors.js";
+import {
+  CheckpointRefusedError,
+  RequestError,
+  ThreadBusyError,
+  VersionConflictError,
+} from "../../domain/errors.js";
 import { StateSnapshot } from "../../domain/state-snapshot.js";
 import { storableJsonText, storableText } from "../../domain/storable-text.js";
 import type { Database, DatabaseHandle } from "./database.js";
@@ -174,6 +179,13 @@ export class PostgresRunStore implements RunStore {
       // The same run id raced us: the general path answers with the replay.
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
       throw error;
+    }
+    // The thread's own run is active: the refusal the general path would give, without it.
+    if (result?.outcome === "busy") {
+      throw new ThreadBusyError({
+        message: `Thread ${request.threadId} already has an active run (${result.active_run_id})`,
+        details: { active_run_id: result.active_run_id },
+      });
     }
     if (result?.outcome !== "admitted") return undefined;
     const session: SessionView = {
@@ -399,6 +411,7 @@ export class PostgresRunStore implements RunStore {
 type JsonRow = Record<string, unknown>;
 type AdmitTurnResult =
   | { outcome: "slow" }
+  | { outcome: "busy"; active_run_id: string }
   | {
       outcome: "admitted";
       version: number;

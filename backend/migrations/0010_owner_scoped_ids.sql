@@ -121,47 +121,75 @@ END;
 $$;
 --> statement-breakpoint
 
+-- agent_busy(active run's storage id): the "busy" answer of agent_admit_turn, naming the active
+-- run as its client does.
+CREATE OR REPLACE FUNCTION agent_busy(p_active text) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+  SELECT jsonb_build_object('outcome', 'busy', 'active_run_id',
+    coalesce((SELECT client_run_id FROM runs WHERE id = p_active), p_active));
+$$;
+--> statement-breakpoint
+
 -- agent_admit_turn(p): the one-round-trip admission of a plain user turn (no tool results, no
--- resume entries), as in 0002, by the client's ids: it admits only when nothing needs a
--- decision (the run id is new to the user, the user's thread is new or has no active run and no
--- call waiting for an answer); anything else answers {outcome: "slow"} without writing.
+-- resume entries), as in 0009 (a busy thread answers {outcome: "busy"} in one round trip, its
+-- check reads without locking), by the client's ids: it admits only when nothing needs a
+-- decision (the run id and idempotency key are new to the user's thread, the thread is new or
+-- has no active run and no call waiting for an answer); anything else answers
+-- {outcome: "slow"} without writing.
 --   p.user_id, p.thread_id, p.client_run_id, p.workflow, p.idempotency_key, p.now
 -- Returns {outcome: "admitted", version, message_count, last_seq, workflow, created_at,
--- session_id, run_id} or {outcome: "slow"}.
+-- session_id, run_id}, {outcome: "busy", active_run_id (the client's id)} or {outcome: "slow"}.
 CREATE OR REPLACE FUNCTION agent_admit_turn(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
   v_now timestamptz := (p->>'now')::timestamptz;
   v_user text := p->>'user_id';
+  v_thread text := p->>'thread_id';
   v_session sessions%ROWTYPE;
   v_session_id text;
   v_run text;
   v_version integer;
+  v_active text;
 BEGIN
-  IF EXISTS (SELECT 1 FROM runs WHERE user_id = v_user AND client_run_id = p->>'client_run_id') THEN
+  IF EXISTS (SELECT 1 FROM runs WHERE user_id = v_user AND client_run_id = p->>'client_run_id')
+     OR (p->>'idempotency_key' IS NOT NULL AND EXISTS (
+           SELECT 1 FROM runs r JOIN sessions s ON s.id = r.session_id
+           WHERE s.user_id = v_user AND s.thread_id = v_thread
+             AND r.idempotency_key = p->>'idempotency_key')) THEN
     RETURN jsonb_build_object('outcome', 'slow');
+  END IF;
+
+  SELECT s.active_run_id INTO v_active FROM sessions s
+  WHERE s.user_id = v_user AND s.thread_id = v_thread AND s.deleted_at IS NULL;
+  IF v_active IS NOT NULL THEN
+    RETURN agent_busy(v_active);
   END IF;
 
   v_run := agent_storage_id('run', v_user, p->>'client_run_id');
   SELECT * INTO v_session FROM sessions
-  WHERE user_id = v_user AND thread_id = p->>'thread_id' FOR UPDATE;
+  WHERE user_id = v_user AND thread_id = v_thread FOR UPDATE;
   IF NOT FOUND THEN
-    v_session_id := agent_storage_id('session', v_user, p->>'thread_id');
+    v_session_id := agent_storage_id('session', v_user, v_thread);
     INSERT INTO sessions (id, thread_id, user_id, workflow, status, active_run_id, version,
                           created_at, updated_at)
-    VALUES (v_session_id, p->>'thread_id', v_user, p->>'workflow', 'queued', v_run, 1, v_now,
-            v_now)
+    VALUES (v_session_id, v_thread, v_user, p->>'workflow', 'queued', v_run, 1, v_now, v_now)
     ON CONFLICT DO NOTHING
     RETURNING version INTO v_version;
     IF v_version IS NULL THEN
+      -- Another request created the session meanwhile (this insert waited for its commit).
+      SELECT s.active_run_id INTO v_active FROM sessions s
+      WHERE s.user_id = v_user AND s.thread_id = v_thread AND s.deleted_at IS NULL;
+      IF v_active IS NOT NULL THEN
+        RETURN agent_busy(v_active);
+      END IF;
       RETURN jsonb_build_object('outcome', 'slow');
     END IF;
-  ELSIF v_session.deleted_at IS NOT NULL
-     OR v_session.active_run_id IS NOT NULL
-     OR (p->>'idempotency_key' IS NOT NULL AND EXISTS (
-           SELECT 1 FROM runs WHERE session_id = v_session.id
-             AND idempotency_key = p->>'idempotency_key'))
-     OR jsonb_path_exists(coalesce(v_session.state_snapshot, '{}'::jsonb),
+  ELSIF v_session.deleted_at IS NOT NULL THEN
+    RETURN jsonb_build_object('outcome', 'slow');
+  ELSIF v_session.active_run_id IS NOT NULL THEN
+    -- Claimed by another request while this one waited for the row lock.
+    RETURN agent_busy(v_session.active_run_id);
+  ELSIF jsonb_path_exists(coalesce(v_session.state_snapshot, '{}'::jsonb),
                           '$.pending_tool_calls[*] ? (@.status == "PENDING_APPROVAL")') THEN
     RETURN jsonb_build_object('outcome', 'slow');
   ELSE
@@ -174,7 +202,7 @@ BEGIN
 
   INSERT INTO runs (id, client_run_id, thread_id, session_id, user_id, kind, workflow,
                     idempotency_key, created_at)
-  VALUES (v_run, p->>'client_run_id', p->>'thread_id', v_session_id, v_user, 'run',
+  VALUES (v_run, p->>'client_run_id', v_thread, v_session_id, v_user, 'run',
           coalesce(v_session.workflow, p->>'workflow'), p->>'idempotency_key', v_now);
 
   RETURN jsonb_build_object(
