@@ -167,18 +167,26 @@ describe("resume correlation errors and idempotency", () => {
     );
     expect(resume.status).toBe(404);
     expect(resume.body.error?.code).toBe("NOT_FOUND");
-    const agUiResume = await refusalOf(
-      env.client.stream(RUNS_PATH, stranger, {
-        threadId: paused.threadId,
-        runId: uniqueId("run"),
-        messages: [],
-        resume: [
-          { interruptId: paused.interrupt.id, status: "resolved", payload: { approved: true } },
-        ],
-      }),
-    );
-    expect(agUiResume.status).toBe(404);
-    expect(agUiResume.payload.error?.code).toBe("NOT_FOUND");
+    // Her thread id is not the stranger's thread (ids belong to their owner): the answer is
+    // the one an unused thread id gets.
+    const agUiResume = (threadId: string) =>
+      env.client
+        .stream(RUNS_PATH, stranger, {
+          threadId,
+          runId: uniqueId("run"),
+          messages: [],
+          resume: [
+            { interruptId: paused.interrupt.id, status: "resolved", payload: { approved: true } },
+          ],
+        })
+        .then(
+          () => ({ status: 202, code: undefined }),
+          (error: { status?: number; payload?: { error?: { code?: string } } }) => ({
+            status: error.status,
+            code: error.payload?.error?.code,
+          }),
+        );
+    expect(await agUiResume(paused.threadId)).toEqual(await agUiResume(uniqueId("thread")));
     expect(
       (await env.client.json("GET", `${RUNS_PATH}/${paused.firstRunId}`, stranger)).status,
     ).toBe(404);

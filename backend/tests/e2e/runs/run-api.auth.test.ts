@@ -143,9 +143,10 @@ describe("isolation between users", () => {
     const bob = RunApiClient.forUser(baseUrl, uniqueId("bob"));
     const deletion = await bob.request(`/sessions/${alice.threadId}`, { method: "DELETE" });
     expect(deletion.status).toBe(404);
+    // Her thread id names a thread of bob's own (ids belong to their owner), as an unused id would.
     const intrusion = await bob.postRun(runInput({ threadId: alice.threadId, text: "let me in" }));
-    expect(intrusion.status).toBe(404);
-    expect(intrusion.json).toMatchObject({ error: { code: "NOT_FOUND" } });
+    expect(intrusion.status).toBe(202);
+    expect(intrusion.json).toMatchObject({ session_id: alice.threadId, replayed: false });
 
     const owner = RunApiClient.forUser(baseUrl, alice.userId);
     const session = await owner.getJson(`/sessions/${alice.threadId}`);

@@ -57,12 +57,12 @@ describe("POST /runs on a busy thread (the one-round-trip refusal)", () => {
     expect(again.json()).toMatchObject({ run_id: input.runId, replayed: true });
   });
 
-  it("answers another user's busy thread as not found, never as busy", async () => {
+  it("answers another user's busy thread id as an unused one (a thread of their own), never as busy", async () => {
     const input = runInput();
     expect((await post(input)).statusCode).toBe(202);
     const stranger = await post({ ...input, runId: uniqueId("run") }, "mallory");
-    expect(stranger.statusCode).toBe(404);
-    expect(stranger.json().error.code).toBe("NOT_FOUND");
+    expect(stranger.statusCode).toBe(202);
+    expect(stranger.json()).toMatchObject({ session_id: input.threadId, replayed: false });
   });
 
   it("admits the next turn once the thread is free again", async () => {
