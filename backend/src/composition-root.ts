@@ -157,6 +157,7 @@ export class CompositionRoot {
       resumes: new ResumeService({
         admissions,
         queries: this.queries,
+        catalog: this.catalog,
         clock: systemClock,
         ids: randomIds,
         validator: this.validator,
@@ -292,12 +293,13 @@ export class CompositionRoot {
       tools: new ToolExecutor(
         BUILTIN_TOOL_HANDLERS,
         new PostgresToolExecutionLedger(this.database.db),
+        this.validator,
       ),
       ids: randomIds,
       clock: systemClock,
       callSettings: callSettings(this.settings),
       defaultApprovalTtlSeconds: this.settings.runtime.approval_ttl_seconds,
-      validator: new AjvJsonSchemaValidator(),
+      validator: this.validator,
       agentStateMaxBytes: this.settings.runtime.agent_state_max_bytes,
     });
     return new RunExecutor({

@@ -31,6 +31,8 @@ export const REQUEST_ERROR_CODES = [
   "REQUEST_TIMEOUT",
   "UNSUPPORTED_MEDIA_TYPE",
   "HEADERS_TOO_LARGE",
+  "TOOL_ARGS_INVALID",
+  "BACKEND_TOOL_IN_HISTORY",
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
 
@@ -66,6 +68,8 @@ export function httpStatusFor(code: ErrorCode): number {
   switch (code) {
     case "VALIDATION_ERROR":
     case "TOOL_NAME_CONFLICT":
+    case "TOOL_ARGS_INVALID":
+    case "BACKEND_TOOL_IN_HISTORY":
     case "UNKNOWN_TOOL":
     case "INPUT_MISSING":
     case "UNSUPPORTED_CONTENT":
@@ -167,6 +171,8 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "REQUEST_TIMEOUT":
     case "UNSUPPORTED_MEDIA_TYPE":
     case "HEADERS_TOO_LARGE":
+    case "TOOL_ARGS_INVALID":
+    case "BACKEND_TOOL_IN_HISTORY":
     case "ILLEGAL_TOOL_CALL_TRANSITION":
     case "SNAPSHOT_INVALID":
     case "SNAPSHOT_VERSION_CONFLICT":

@@ -32,6 +32,11 @@ export class RuntimeConfigCatalog implements AgentCatalog {
     return new Set(Object.keys((await this.loader.get()).tools));
   }
 
+  async backendToolParameters(): Promise<ReadonlyMap<string, Record<string, unknown>>> {
+    const { tools } = await this.loader.get();
+    return new Map(Object.values(tools).map((tool) => [tool.name, tool.parameters]));
+  }
+
   async describe(): Promise<AgentCatalogDescription> {
     const config = await this.loader.get();
     return {
