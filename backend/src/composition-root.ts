@@ -19,7 +19,6 @@ import { RedisRunEventStream } from "./core/agent/infrastructure/agui/redis-run-
 import { RuntimeConfigCatalog } from "./core/agent/infrastructure/config/runtime-config-catalog.js";
 import { createRuntimeConfigLoader } from "./core/agent/infrastructure/config/runtime-config-loader.js";
 import { defaultStaticConfigDirectory } from "./core/agent/infrastructure/config/static-config-directory.js";
-import { BUILTIN_TOOL_HANDLERS } from "./core/agent/infrastructure/crew/builtin-tool-handlers.js";
 import { CrewRuntime } from "./core/agent/infrastructure/crew/crew-runtime.js";
 import { ToolExecutor } from "./core/agent/infrastructure/crew/tool-executor.js";
 import { callSettings } from "./core/agent/infrastructure/llm/call-settings.js";
@@ -40,6 +39,10 @@ import { listenForSystemAgentChanges } from "./core/agent/infrastructure/persist
 import { BullmqRunQueue } from "./core/agent/infrastructure/queue/bullmq-run-queue.js";
 import { RedisCancelSignals } from "./core/agent/infrastructure/queue/redis-cancel-signals.js";
 import { type RunWorker, startRunWorker } from "./core/agent/infrastructure/queue/run-worker.js";
+import { prometheusToolCallMetrics } from "./core/agent/infrastructure/tools/prometheus-tool-call-metrics.js";
+import { startToolSources } from "./core/agent/infrastructure/tools/start-tool-sources.js";
+import type { ToolLogger } from "./core/agent/infrastructure/tools/tool-handler.js";
+import type { ToolSourceRegistry } from "./core/agent/infrastructure/tools/tool-source-registry.js";
 import { AjvJsonSchemaValidator } from "./core/agent/infrastructure/validation/ajv-json-schema-validator.js";
 import type { Settings } from "./core/config/settings.js";
 import { PrometheusMetrics } from "./core/observability/prometheus-metrics.js";
@@ -69,6 +72,7 @@ export class CompositionRoot {
   private readonly configLoader;
   private readonly closers: (() => Promise<void>)[] = [];
   private discoveredLlmSettings: Promise<Settings> | undefined;
+  private startedToolSources: Promise<ToolSourceRegistry> | undefined;
 
   constructor(
     readonly settings: Settings,
@@ -287,13 +291,15 @@ export class CompositionRoot {
           }
         : {}),
     });
+    const toolSources = await this.toolSources();
     const crew = new CrewRuntime({
-      config: this.configLoader,
+      config: toolSources.configView(this.configLoader),
       gateway,
       tools: new ToolExecutor(
-        BUILTIN_TOOL_HANDLERS,
+        toolSources,
         new PostgresToolExecutionLedger(this.database.db),
         this.validator,
+        this.toolLogger(),
       ),
       ids: randomIds,
       clock: systemClock,
@@ -317,6 +323,30 @@ export class CompositionRoot {
         legacyInterruptEvent: this.settings.runtime.legacy_interrupt_event,
       },
     });
+  }
+
+  /**
+   * The worker's tool sources (tools.yaml `sources` plus the built-ins), started once per
+   * process: MCP servers connected and listed, handler modules imported. Only workers call it.
+   */
+  toolSources(): Promise<ToolSourceRegistry> {
+    this.startedToolSources ??= this.configLoader.get().then(async (config) => {
+      const { tools } = this.settings;
+      const registry = await startToolSources({
+        sources: config.tool_sources,
+        settings: {
+          timeoutMs: tools.timeout_ms,
+          maxResultBytes: tools.max_result_bytes,
+          mcpConnectTimeoutMs: tools.mcp_connect_timeout_ms,
+          secrets: tools.secrets,
+        },
+        logger: this.toolLogger(),
+        metrics: prometheusToolCallMetrics(this.metrics.registry),
+      });
+      this.closers.push(() => registry.close());
+      return registry;
+    });
+    return this.startedToolSources;
   }
 
   async startWorker(): Promise<RunWorker> {
@@ -352,6 +382,15 @@ export class CompositionRoot {
       .where(inArray(runs.status, ["queued", "running"]))
       .groupBy(runs.status);
     return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+  }
+
+  private toolLogger(): ToolLogger {
+    const logger = this.logger.child({ component: "tools" });
+    return {
+      info: (message, details) => logger.info(details ?? {}, message),
+      warn: (message, details) => logger.warn(details ?? {}, message),
+      error: (message, details) => logger.error(details ?? {}, message),
+    };
   }
 
   private applicationLogger(): Logger {

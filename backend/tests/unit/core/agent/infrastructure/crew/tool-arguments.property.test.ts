@@ -79,13 +79,15 @@ const TRANSFER_TOOL: ToolConfig = {
   requires_approval: true,
   handler: "counting",
   side_effects: true,
+  idempotent: false,
 };
 
 function countingExecutor() {
   const executed: unknown[] = [];
   const executor = new ToolExecutor(
     {
-      counting: ({ args }) => {
+      has: (handler) => handler === "counting",
+      invoke: ({ args }) => {
         executed.push(args);
         return Promise.resolve({ status: "completed" });
       },
@@ -101,6 +103,8 @@ function execute(executor: ToolExecutor, args: unknown, toolCallId: string) {
     tool: TRANSFER_TOOL,
     args: args as Record<string, unknown>,
     runId: "run-1",
+    sessionId: "thread-1",
+    userId: "user-1",
     toolCallId,
     signal: new AbortController().signal,
     now: at(1),
