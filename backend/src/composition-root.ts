@@ -69,6 +69,8 @@ export class CompositionRoot {
   readonly catalog: RuntimeConfigCatalog;
   readonly budgetLedger: PostgresBudgetLedger;
   private readonly blockingPool: BlockingConnectionPool;
+  /** The queue's producer and the worker's consumer (not auto-pipelined; see the constructor). */
+  private readonly queueRedis: Redis;
   private readonly configLoader;
   private readonly closers: (() => Promise<void>)[] = [];
   private discoveredLlmSettings: Promise<Settings> | undefined;
@@ -87,21 +89,29 @@ export class CompositionRoot {
       enableAutoPipelining: true,
     });
     this.redis.on("error", (error) => logger.error({ err: error }, "redis connection error"));
+    // BullMQ defines its ~70 scripts on the connection it is given, and ioredis copies every
+    // defined script onto each pipeline it builds: on an auto-pipelined connection that is a
+    // copy per command. So the queue gets a connection of its own, sending each command as is.
+    this.queueRedis = this.redis.duplicate({ enableAutoPipelining: false });
+    this.queueRedis.on("error", (error) =>
+      logger.error({ err: error }, "redis queue connection error"),
+    );
     this.blockingPool = new BlockingConnectionPool(this.redis, 1024);
     this.store = new PostgresRunStore(this.database);
     this.queries = new PostgresConversationQueries(this.database.db);
     this.events = new RedisRunEventStream({
       redis: this.redis,
+      // RUN_STARTED goes out on the queue's connection, just before the job: same socket, so
+      // Redis stores it first, and both in one round trip (RunAdmissions.dispatch).
+      firstEventRedis: this.queueRedis,
       blockingPool: this.blockingPool,
       keyPrefix: settings.redis.key_prefix,
       maxLength: settings.events.max_len,
       retentionSeconds: settings.events.retention_seconds,
       heartbeatMs: settings.events.heartbeat_ms,
     });
-    // The queue shares the command connection with the event stream on purpose: RUN_STARTED
-    // and the job go out on one socket, in that order, in one round trip (RunAdmissions).
     this.queue = new BullmqRunQueue({
-      connection: this.redis,
+      connection: this.queueRedis,
       prefix: settings.redis.key_prefix,
       settings: settings.queue,
     });
@@ -352,7 +362,7 @@ export class CompositionRoot {
   async startWorker(): Promise<RunWorker> {
     await this.cancels.listen();
     return startRunWorker({
-      connection: this.redis,
+      connection: this.queueRedis,
       prefix: this.settings.redis.key_prefix,
       settings: this.settings.queue,
       executor: await this.runExecutor(),
@@ -369,6 +379,7 @@ export class CompositionRoot {
   async close(): Promise<void> {
     await this.cancels.close();
     await this.queue.close().catch(() => {});
+    await this.queueRedis.quit().catch(() => {});
     for (const close of this.closers.splice(0).reverse()) await close().catch(() => {});
     await this.blockingPool.close();
     await this.redis.quit().catch(() => {});

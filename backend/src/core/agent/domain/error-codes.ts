@@ -15,6 +15,7 @@ export const RUN_ERROR_CODES = [
   "INPUT_MISSING",
   "OUTPUT_INVALID",
   "CANCELLED",
+  "CHECKPOINT_REFUSED",
   "INTERNAL",
 ] as const;
 export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];
@@ -101,6 +102,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "BUDGET_EXCEEDED":
       return 429;
     case "TOOL_EXECUTION_FAILED":
+    case "CHECKPOINT_REFUSED":
     case "INTERNAL":
     case "ILLEGAL_TOOL_CALL_TRANSITION":
     case "SNAPSHOT_INVALID":
@@ -133,6 +135,7 @@ export function runStatusFor(code: RunErrorCode): "failed" | "cancelled" {
     case "TOOL_EXECUTION_FAILED":
     case "INPUT_MISSING":
     case "OUTPUT_INVALID":
+    case "CHECKPOINT_REFUSED":
     case "INTERNAL":
       return "failed";
     default:
@@ -159,6 +162,7 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "INPUT_MISSING":
     case "OUTPUT_INVALID":
     case "CANCELLED":
+    case "CHECKPOINT_REFUSED":
     case "INTERNAL":
       return code;
     case "VALIDATION_ERROR":

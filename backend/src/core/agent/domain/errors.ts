@@ -59,6 +59,11 @@ export class InputMissingError extends codedError("INPUT_MISSING") {
 }
 export class CancelledError extends codedError("CANCELLED") {}
 export class InternalError extends codedError("INTERNAL") {}
+/**
+ * Postgres refused a run's write for what it contains (a value out of range, a constraint,
+ * a size limit): the same write would fail again, so the run ends instead of retrying.
+ */
+export class CheckpointRefusedError extends codedError("CHECKPOINT_REFUSED") {}
 export class IllegalToolCallTransitionError extends codedError("ILLEGAL_TOOL_CALL_TRANSITION") {}
 export class SnapshotInvalidError extends codedError("SNAPSHOT_INVALID") {}
 /** A snapshot write lost the optimistic-lock race (`WHERE version = $expected`); retry it. */
@@ -159,6 +164,8 @@ export function errorFromJSON({
       return new OutputInvalidError(init);
     case "CANCELLED":
       return new CancelledError(init);
+    case "CHECKPOINT_REFUSED":
+      return new CheckpointRefusedError(init);
     case "INTERNAL":
       return new InternalError(init);
     case "ILLEGAL_TOOL_CALL_TRANSITION":
