@@ -15,6 +15,7 @@ export const RUN_ERROR_CODES = [
   "INPUT_MISSING",
   "OUTPUT_INVALID",
   "CANCELLED",
+  "RUN_ABANDONED",
   "INTERNAL",
 ] as const;
 export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];
@@ -31,6 +32,7 @@ export const REQUEST_ERROR_CODES = [
   "REQUEST_TIMEOUT",
   "UNSUPPORTED_MEDIA_TYPE",
   "HEADERS_TOO_LARGE",
+  "SERVICE_UNAVAILABLE",
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
 
@@ -97,6 +99,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "BUDGET_EXCEEDED":
       return 429;
     case "TOOL_EXECUTION_FAILED":
+    case "RUN_ABANDONED":
     case "INTERNAL":
     case "ILLEGAL_TOOL_CALL_TRANSITION":
     case "SNAPSHOT_INVALID":
@@ -106,6 +109,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "OUTPUT_INVALID":
       return 502;
     case "LLM_NOT_CONFIGURED":
+    case "SERVICE_UNAVAILABLE":
       return 503;
     default:
       return assertNever(code);
@@ -129,6 +133,7 @@ export function runStatusFor(code: RunErrorCode): "failed" | "cancelled" {
     case "TOOL_EXECUTION_FAILED":
     case "INPUT_MISSING":
     case "OUTPUT_INVALID":
+    case "RUN_ABANDONED":
     case "INTERNAL":
       return "failed";
     default:
@@ -155,6 +160,7 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "INPUT_MISSING":
     case "OUTPUT_INVALID":
     case "CANCELLED":
+    case "RUN_ABANDONED":
     case "INTERNAL":
       return code;
     case "VALIDATION_ERROR":
@@ -167,6 +173,7 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "REQUEST_TIMEOUT":
     case "UNSUPPORTED_MEDIA_TYPE":
     case "HEADERS_TOO_LARGE":
+    case "SERVICE_UNAVAILABLE":
     case "ILLEGAL_TOOL_CALL_TRANSITION":
     case "SNAPSHOT_INVALID":
     case "SNAPSHOT_VERSION_CONFLICT":

@@ -59,6 +59,8 @@ export class InputMissingError extends codedError("INPUT_MISSING") {
 }
 export class CancelledError extends codedError("CANCELLED") {}
 export class InternalError extends codedError("INTERNAL") {}
+/** The supervisor could not recover a run whose job or worker was lost (ARCHITECTURE.md §9). */
+export class RunAbandonedError extends codedError("RUN_ABANDONED") {}
 export class IllegalToolCallTransitionError extends codedError("ILLEGAL_TOOL_CALL_TRANSITION") {}
 export class SnapshotInvalidError extends codedError("SNAPSHOT_INVALID") {}
 /** A snapshot write lost the optimistic-lock race (`WHERE version = $expected`); retry it. */
@@ -159,6 +161,8 @@ export function errorFromJSON({
       return new OutputInvalidError(init);
     case "CANCELLED":
       return new CancelledError(init);
+    case "RUN_ABANDONED":
+      return new RunAbandonedError(init);
     case "INTERNAL":
       return new InternalError(init);
     case "ILLEGAL_TOOL_CALL_TRANSITION":
@@ -181,6 +185,7 @@ export function errorFromJSON({
     case "REQUEST_TIMEOUT":
     case "UNSUPPORTED_MEDIA_TYPE":
     case "HEADERS_TOO_LARGE":
+    case "SERVICE_UNAVAILABLE":
       return new RequestError({ ...init, code });
     default:
       return assertNever(code);
