@@ -20,7 +20,6 @@ import { RedisRunEventStream } from "./core/agent/infrastructure/agui/redis-run-
 import { RuntimeConfigCatalog } from "./core/agent/infrastructure/config/runtime-config-catalog.js";
 import { createRuntimeConfigLoader } from "./core/agent/infrastructure/config/runtime-config-loader.js";
 import { defaultStaticConfigDirectory } from "./core/agent/infrastructure/config/static-config-directory.js";
-import { BUILTIN_TOOL_HANDLERS } from "./core/agent/infrastructure/crew/builtin-tool-handlers.js";
 import { CrewRuntime } from "./core/agent/infrastructure/crew/crew-runtime.js";
 import { ToolExecutor } from "./core/agent/infrastructure/crew/tool-executor.js";
 import { callSettings } from "./core/agent/infrastructure/llm/call-settings.js";
@@ -45,6 +44,10 @@ import { logRedisErrors } from "./core/agent/infrastructure/queue/redis-error-lo
 import { RunLeases } from "./core/agent/infrastructure/queue/run-leases.js";
 import { startRunSupervisorLoop } from "./core/agent/infrastructure/queue/run-supervisor-loop.js";
 import { type RunWorker, startRunWorker } from "./core/agent/infrastructure/queue/run-worker.js";
+import { prometheusToolCallMetrics } from "./core/agent/infrastructure/tools/prometheus-tool-call-metrics.js";
+import { startToolSources } from "./core/agent/infrastructure/tools/start-tool-sources.js";
+import type { ToolLogger } from "./core/agent/infrastructure/tools/tool-handler.js";
+import type { ToolSourceRegistry } from "./core/agent/infrastructure/tools/tool-source-registry.js";
 import { AjvJsonSchemaValidator } from "./core/agent/infrastructure/validation/ajv-json-schema-validator.js";
 import { redisKeyPrefix, type Settings } from "./core/config/settings.js";
 import { PrometheusMetrics } from "./core/observability/prometheus-metrics.js";
@@ -73,9 +76,12 @@ export class CompositionRoot {
   readonly catalog: RuntimeConfigCatalog;
   readonly budgetLedger: PostgresBudgetLedger;
   private readonly blockingPool: BlockingConnectionPool;
+  /** The queue's producer and the worker's consumer (not auto-pipelined; see the constructor). */
+  private readonly queueRedis: Redis;
   private readonly configLoader;
   private readonly closers: (() => Promise<void>)[] = [];
   private discoveredLlmSettings: Promise<Settings> | undefined;
+  private startedToolSources: Promise<ToolSourceRegistry> | undefined;
 
   constructor(
     readonly settings: Settings,
@@ -86,25 +92,31 @@ export class CompositionRoot {
       poolMax: settings.database.pool_max,
     });
     this.keyPrefix = redisKeyPrefix(settings);
+    // Every duplicate of this connection gets the same error logging (logRedisErrors).
     this.redis = logRedisErrors(
       new Redis(settings.redis.url, { maxRetriesPerRequest: null, enableAutoPipelining: true }),
       this.applicationLogger(),
     );
+    // BullMQ defines its ~70 scripts on the connection it is given, and ioredis copies every
+    // defined script onto each pipeline it builds: on an auto-pipelined connection that is a
+    // copy per command. So the queue gets a connection of its own, sending each command as is.
+    this.queueRedis = this.redis.duplicate({ enableAutoPipelining: false });
     this.blockingPool = new BlockingConnectionPool(this.redis, 1024);
     this.store = new PostgresRunStore(this.database);
     this.queries = new PostgresConversationQueries(this.database.db);
     this.events = new RedisRunEventStream({
       redis: this.redis,
+      // RUN_STARTED goes out on the queue's connection, just before the job: same socket, so
+      // Redis stores it first, and both in one round trip (RunAdmissions.dispatch).
+      firstEventRedis: this.queueRedis,
       blockingPool: this.blockingPool,
       keyPrefix: this.keyPrefix,
       maxLength: settings.events.max_len,
       retentionSeconds: settings.events.retention_seconds,
       heartbeatMs: settings.events.heartbeat_ms,
     });
-    // The queue shares the command connection with the event stream on purpose: RUN_STARTED
-    // and the job go out on one socket, in that order, in one round trip (RunAdmissions).
     this.queue = new BullmqRunQueue({
-      connection: this.redis,
+      connection: this.queueRedis,
       prefix: this.keyPrefix,
       settings: settings.queue,
     });
@@ -296,12 +308,14 @@ export class CompositionRoot {
           }
         : {}),
     });
+    const toolSources = await this.toolSources();
     const crew = new CrewRuntime({
-      config: this.configLoader,
+      config: toolSources.configView(this.configLoader),
       gateway,
       tools: new ToolExecutor(
-        BUILTIN_TOOL_HANDLERS,
+        toolSources,
         new PostgresToolExecutionLedger(this.database.db),
+        this.toolLogger(),
       ),
       ids: randomIds,
       clock: systemClock,
@@ -327,13 +341,37 @@ export class CompositionRoot {
     });
   }
 
+  /**
+   * The worker's tool sources (tools.yaml `sources` plus the built-ins), started once per
+   * process: MCP servers connected and listed, handler modules imported. Only workers call it.
+   */
+  toolSources(): Promise<ToolSourceRegistry> {
+    this.startedToolSources ??= this.configLoader.get().then(async (config) => {
+      const { tools } = this.settings;
+      const registry = await startToolSources({
+        sources: config.tool_sources,
+        settings: {
+          timeoutMs: tools.timeout_ms,
+          maxResultBytes: tools.max_result_bytes,
+          mcpConnectTimeoutMs: tools.mcp_connect_timeout_ms,
+          secrets: tools.secrets,
+        },
+        logger: this.toolLogger(),
+        metrics: prometheusToolCallMetrics(this.metrics.registry),
+      });
+      this.closers.push(() => registry.close());
+      return registry;
+    });
+    return this.startedToolSources;
+  }
+
   /** The worker role: the queue consumer, its runs' leases and (when on) the run supervisor. */
   async startWorker(): Promise<RunWorker> {
     await this.cancels.listen();
     const { supervisor: supervision } = this.settings;
     const recovery = new PostgresRunRecoveryStore(this.settings.database.url, this.database);
     const worker = startRunWorker({
-      connection: this.redis,
+      connection: this.queueRedis,
       prefix: this.keyPrefix,
       settings: this.settings.queue,
       executor: await this.runExecutor(),
@@ -394,6 +432,7 @@ export class CompositionRoot {
   async close(): Promise<void> {
     await this.cancels.close();
     await this.queue.close().catch(() => {});
+    await this.queueRedis.quit().catch(() => {});
     for (const close of this.closers.splice(0).reverse()) await close().catch(() => {});
     await this.blockingPool.close();
     await this.redis.quit().catch(() => {});
@@ -407,6 +446,15 @@ export class CompositionRoot {
       .where(inArray(runs.status, ["queued", "running"]))
       .groupBy(runs.status);
     return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+  }
+
+  private toolLogger(): ToolLogger {
+    const logger = this.logger.child({ component: "tools" });
+    return {
+      info: (message, details) => logger.info(details ?? {}, message),
+      warn: (message, details) => logger.warn(details ?? {}, message),
+      error: (message, details) => logger.error(details ?? {}, message),
+    };
   }
 
   private applicationLogger(): Logger {

@@ -356,6 +356,21 @@ export const SettingsSchema = z.object({
     })
     .prefault({}),
   budgets: BudgetSettingsSchema,
+  tools: z
+    .object({
+      /** Longest a tool call may take when neither the tool nor its source sets one. @defaultValue 30000 */
+      timeout_ms: positiveInt.default(30_000),
+      /** Largest tool result (JSON bytes) the model gets; a larger one is truncated with a note. @defaultValue 65536 */
+      max_result_bytes: positiveInt.default(65_536),
+      /** Longest wait for an MCP server to connect and list its tools. @defaultValue 10000 */
+      mcp_connect_timeout_ms: positiveInt.default(10_000),
+      /**
+       * Secrets tools.yaml names (HMAC signing secrets, MCP headers and env): `SOCIAL_TOOLS__SECRETS__<NAME>`,
+       * named in lower case in tools.yaml (e.g. `signing_secret: crm_signing`).
+       */
+      secrets: z.record(z.string(), z.string().min(1)).default({}),
+    })
+    .prefault({}),
   telemetry: z
     .object({
       /**
@@ -511,6 +526,7 @@ const SECRET_PATHS = [
   /^auth\.jwt_secret$/,
   /^telemetry\.headers$/,
   /^metrics\.token$/,
+  /^tools\.secrets\./,
 ];
 const URL_WITH_PASSWORD = /^(\w[\w+.-]*:\/\/[^:/@]*:)[^@]*@/;
 

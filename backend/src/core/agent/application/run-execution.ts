@@ -1,6 +1,7 @@
 import {
   AgentError,
   CancelledError,
+  CheckpointRefusedError,
   isRunErrorCode,
   ToolCorrelationError,
   VersionConflictError,
@@ -24,6 +25,7 @@ import type { ChatMessage } from "./ports/chat-message.js";
 import type { Clock } from "./ports/clock.js";
 import type { CrewRunner, CrewStep } from "./ports/crew-runner.js";
 import type { IdGenerator } from "./ports/id-generator.js";
+import type { LlmCallRecord } from "./ports/llm-call-record.js";
 import type { Logger } from "./ports/logger.js";
 import type { RunEventStream } from "./ports/run-event-stream.js";
 import type { RunJob } from "./ports/run-job.js";
@@ -84,6 +86,8 @@ export class RunExecution {
    * decisions' audit rows) and deferrable crew steps, so a simple run is one transaction.
    */
   private pending: PendingWrite = emptyWrite();
+  /** LLM calls taken from the buffer by a write that has not been stored (yet). */
+  private unstoredCalls: LlmCallRecord[] = [];
   private started = false;
 
   constructor(
@@ -310,6 +314,8 @@ export class RunExecution {
     if (calls.length > 0) this.snapshot = addUsage(this.snapshot, totals);
     const pending = this.pending;
     this.pending = emptyWrite();
+    // Kept until stored: a refused write's calls are still metered by the terminal write.
+    this.unstoredCalls.push(...calls);
     const [version] = await Promise.all([
       this.dependencies.store.checkpoint({
         sessionId: this.session.id,
@@ -326,31 +332,61 @@ export class RunExecution {
       }),
       flushEvents ? this.publisher.flush() : undefined,
     ]);
+    this.unstoredCalls = [];
     this.version = version;
   }
 
-  /** Stores the ending (releasing the session), then publishes the terminal events. */
-  private async end(ending: RunEnding): Promise<void> {
+  /**
+   * Stores the ending (releasing the session), then publishes the terminal events. When
+   * Postgres refuses the ending's write for what it holds, the run ends through the write
+   * that cannot fail for that reason (`RunStore.endRun`), with `CHECKPOINT_REFUSED`.
+   */
+  private async end(intended: RunEnding): Promise<void> {
     const { store, settings } = this.dependencies;
+    let ending = intended;
     this.publisher.closeOpen();
-    const status = runStatusOf(ending);
+    let status = runStatusOf(ending);
     if (this.started && this.snapshot.run?.run_id === this.run.id) {
       this.snapshot = setRunStatus(this.snapshot, status);
     }
-    await this.write(
-      {
-        sessionStatus: sessionStatusOf(ending, this.snapshot),
-        activeRunId: null,
-        runStatus: status,
-        ...(ending.type === "failed"
-          ? { runError: { code: ending.code, message: ending.message } }
-          : {}),
-        ...(ending.type === "cancelled"
-          ? { runError: { code: "CANCELLED", message: "The run was cancelled" } }
-          : {}),
-      },
-      { flushEvents: false },
-    );
+    try {
+      // A refused step is not written again: the snapshot in memory holds it.
+      if (ending.type === "failed" && ending.code === "CHECKPOINT_REFUSED") {
+        throw new CheckpointRefusedError({ message: ending.message });
+      }
+      await this.write(
+        {
+          sessionStatus: sessionStatusOf(ending, this.snapshot),
+          activeRunId: null,
+          runStatus: status,
+          ...(ending.type === "failed"
+            ? { runError: { code: ending.code, message: ending.message } }
+            : {}),
+          ...(ending.type === "cancelled"
+            ? { runError: { code: "CANCELLED", message: "The run was cancelled" } }
+            : {}),
+        },
+        { flushEvents: false },
+      );
+    } catch (error) {
+      if (!CheckpointRefusedError.isInstance(error)) throw error;
+      ending = { type: "failed", code: error.code, message: error.message };
+      status = "failed";
+      this.dependencies.logger.error(
+        { runId: this.run.id, err: error },
+        "Postgres refused the run's progress; ending it with what was stored before",
+      );
+      this.unstoredCalls.push(...this.calls.drain().calls);
+      await store.endRun({
+        sessionId: this.session.id,
+        runId: this.run.id,
+        sessionStatus: "failed",
+        error: { code: error.code, message: error.message },
+        llmCalls: this.unstoredCalls,
+        now: this.dependencies.clock(),
+      });
+      this.unstoredCalls = [];
+    }
     const terminal = await terminalEvents({
       ending,
       threadId: this.session.id,

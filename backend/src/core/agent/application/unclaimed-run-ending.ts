@@ -1,3 +1,4 @@
+import { CheckpointRefusedError } from "../domain/errors.js";
 import { isActiveRunStatus } from "../domain/run-status.js";
 import { setRunStatus } from "../domain/state-snapshot.js";
 import type { Clock } from "./ports/clock.js";
@@ -58,7 +59,7 @@ export async function endUnclaimedRun(
   const userTurn = started
     ? []
     : (run.input?.messages ?? []).filter((message) => message.role === "user");
-  await store.checkpoint({
+  const checkpoint = store.checkpoint({
     sessionId: session.id,
     runId: run.id,
     expectedVersion: session.version,
@@ -76,6 +77,20 @@ export async function endUnclaimedRun(
       : {}),
     now: clock(),
   });
+  try {
+    await checkpoint;
+  } catch (error) {
+    // Postgres refused the write for what it holds (CHECKPOINT_REFUSED): end the run without it.
+    if (!CheckpointRefusedError.isInstance(error) || ending.type !== "failed") throw error;
+    await store.endRun({
+      sessionId: session.id,
+      runId: run.id,
+      sessionStatus: sessionStatusOf(ending, snapshot),
+      error: { code: ending.code, message: ending.message },
+      llmCalls: [],
+      now: clock(),
+    });
+  }
   const stored = await events.readAll(run.id);
   if (stored.at(-1)?.terminal) return true;
   if (stored.length === 0) {

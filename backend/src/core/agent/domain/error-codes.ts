@@ -15,6 +15,7 @@ export const RUN_ERROR_CODES = [
   "INPUT_MISSING",
   "OUTPUT_INVALID",
   "CANCELLED",
+  "CHECKPOINT_REFUSED",
   "RUN_ABANDONED",
   "INTERNAL",
 ] as const;
@@ -99,6 +100,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "BUDGET_EXCEEDED":
       return 429;
     case "TOOL_EXECUTION_FAILED":
+    case "CHECKPOINT_REFUSED":
     case "RUN_ABANDONED":
     case "INTERNAL":
     case "ILLEGAL_TOOL_CALL_TRANSITION":
@@ -133,6 +135,7 @@ export function runStatusFor(code: RunErrorCode): "failed" | "cancelled" {
     case "TOOL_EXECUTION_FAILED":
     case "INPUT_MISSING":
     case "OUTPUT_INVALID":
+    case "CHECKPOINT_REFUSED":
     case "RUN_ABANDONED":
     case "INTERNAL":
       return "failed";
@@ -160,6 +163,7 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "INPUT_MISSING":
     case "OUTPUT_INVALID":
     case "CANCELLED":
+    case "CHECKPOINT_REFUSED":
     case "RUN_ABANDONED":
     case "INTERNAL":
       return code;

@@ -59,6 +59,11 @@ export class InputMissingError extends codedError("INPUT_MISSING") {
 }
 export class CancelledError extends codedError("CANCELLED") {}
 export class InternalError extends codedError("INTERNAL") {}
+/**
+ * Postgres refused a run's write for what it contains (a value out of range, a constraint,
+ * a size limit): the same write would fail again, so the run ends instead of retrying.
+ */
+export class CheckpointRefusedError extends codedError("CHECKPOINT_REFUSED") {}
 /** The supervisor could not recover a run whose job or worker was lost (ARCHITECTURE.md §9). */
 export class RunAbandonedError extends codedError("RUN_ABANDONED") {}
 export class IllegalToolCallTransitionError extends codedError("ILLEGAL_TOOL_CALL_TRANSITION") {}
@@ -161,6 +166,8 @@ export function errorFromJSON({
       return new OutputInvalidError(init);
     case "CANCELLED":
       return new CancelledError(init);
+    case "CHECKPOINT_REFUSED":
+      return new CheckpointRefusedError(init);
     case "RUN_ABANDONED":
       return new RunAbandonedError(init);
     case "INTERNAL":

@@ -1,3 +1,4 @@
+import type { RunErrorCode } from "../../domain/errors.js";
 import type { RunStatus, SessionStatus } from "../../domain/run-status.js";
 import type { StateSnapshot } from "../../domain/state-snapshot.js";
 import type { ChatMessage } from "./chat-message.js";
@@ -119,6 +120,17 @@ export interface Checkpoint {
   now: Date;
 }
 
+/** The terminal write of a run whose checkpoint was refused (`RunStore.endRun`). */
+export interface EndRunInput {
+  sessionId: string;
+  runId: string;
+  sessionStatus: SessionStatus;
+  error: { code: RunErrorCode; message: string };
+  /** The calls the refused write would have recorded (metering is kept when possible). */
+  llmCalls: readonly LlmCallRecord[];
+  now: Date;
+}
+
 /** Postgres behind the use cases: transactional writes and the reads they need. */
 export interface RunStore {
   /** Creates the session on first use, then the run, and claims the session for it. */
@@ -133,8 +145,17 @@ export interface RunStore {
     runId: string;
     now: Date;
   }): Promise<{ run: RunView; session: SessionView } | undefined>;
-  /** Writes one checkpoint in one transaction; returns the session's new version. */
+  /**
+   * Writes one checkpoint in one transaction; returns the session's new version. Text is
+   * stored by the storable-text rule (domain/storable-text.ts); a write Postgres refuses for
+   * its content throws `CheckpointRefusedError`.
+   */
   checkpoint(checkpoint: Checkpoint): Promise<number>;
+  /**
+   * Ends a run without its snapshot or messages (the write that cannot fail for the reason a
+   * checkpoint did): run failed, session released, an audit row.
+   */
+  endRun(input: EndRunInput): Promise<void>;
   /** The latest `limit` messages of the session, oldest first. */
   history(input: { sessionId: string; limit: number }): Promise<ChatMessage[]>;
   audit(records: readonly AuditRecord[]): Promise<void>;

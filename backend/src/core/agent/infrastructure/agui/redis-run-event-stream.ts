@@ -2,6 +2,7 @@ import { EventType } from "@ag-ui/core";
 import type { Redis } from "ioredis";
 import type { RunEvent } from "../../application/ports/run-event.js";
 import type { RunEventStream, StoredRunEvent } from "../../application/ports/run-event-stream.js";
+import { storableJsonText } from "../../domain/storable-text.js";
 import { toAgUiEvent } from "./agui-event-mapper.js";
 import type { BlockingConnectionPool } from "./blocking-connection-pool.js";
 import { parseEventPosition } from "./event-position.js";
@@ -18,6 +19,11 @@ const FIRST_ENTRY_ID = "0-1";
 export interface RedisRunEventStreamOptions {
   /** Command connection (appends, range reads, expiry). */
   redis: Redis;
+  /**
+   * The connection a run's first event is written on: the queue's, so that it reaches Redis
+   * before the job that follows it on the same socket. @defaultValue redis
+   */
+  firstEventRedis?: Redis;
   /** Connections for the blocking follow reads. */
   blockingPool: BlockingConnectionPool;
   keyPrefix: string;
@@ -58,7 +64,8 @@ export class RedisRunEventStream implements RunEventStream {
 
   async appendFirst(runId: string, first: StoredRunEvent): Promise<void> {
     const terminal = first.terminal ? "1" : "0";
-    await this.options.redis.xadd(this.key(runId), FIRST_ENTRY_ID, "t", terminal, "d", first.data);
+    const redis = this.options.firstEventRedis ?? this.options.redis;
+    await redis.xadd(this.key(runId), FIRST_ENTRY_ID, "t", terminal, "d", first.data);
   }
 
   firstEvent(event: RunEvent): StoredRunEvent {
@@ -166,7 +173,9 @@ function encodeBatch(events: readonly RunEvent[]): { terminal: "0" | "1"; data: 
   let lastType = "";
   for (const runEvent of events) {
     const event = toAgUiEvent(runEvent);
-    data += data ? `\n${JSON.stringify(event)}` : JSON.stringify(event);
+    // The stream shows what history stores: the storable-text rule (domain/storable-text.ts).
+    const json = storableJsonText(event);
+    data += data ? `\n${json}` : json;
     lastType = event.type;
   }
   return { terminal: TERMINAL_TYPES.has(lastType) ? "1" : "0", data };

@@ -3,6 +3,7 @@ import { agentReferenceProblems } from "./agent-references.js";
 import type { ConfigReport } from "./config-report.js";
 import { formatKeyPath } from "./key-path.js";
 import type { AgentConfig, ModelConfig } from "./runtime-config.js";
+import type { ToolCatalogue } from "./tool-selectors.js";
 import { isRecord } from "./zod-issues.js";
 
 export const AGENTS_FILE = "agents.yaml";
@@ -14,11 +15,11 @@ export const AGENTS_FILE = "agents.yaml";
 export function parseAgentsFile(input: {
   content: Record<string, unknown>;
   models: Readonly<Record<string, ModelConfig>>;
-  toolNames: ReadonlySet<string>;
+  tools: ToolCatalogue;
   modelCodes: ReadonlySet<string>;
   report: ConfigReport;
 }): Record<string, AgentConfig> {
-  const { content, models, toolNames, modelCodes, report } = input;
+  const { content, models, tools, modelCodes, report } = input;
   const agents: Record<string, AgentConfig> = {};
   for (const [agentType, entry] of Object.entries(content)) {
     if (!isRecord(entry)) {
@@ -41,7 +42,7 @@ export function parseAgentsFile(input: {
       report,
     });
     const references = { tools: fields.tools ?? [], llm: fields.llm ?? {} };
-    for (const problem of agentReferenceProblems({ agent: references, toolNames, modelCodes })) {
+    for (const problem of agentReferenceProblems({ agent: references, tools, modelCodes })) {
       report.problem(AGENTS_FILE, formatKeyPath([agentType, ...problem.path]), problem.message);
     }
     if (!valid || !complete || !fields.role || !fields.goal || !fields.backstory) continue;

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { FRONTEND_TOOL_PREFIX } from "../../domain/tool-policy.js";
+import { BUILTIN_HANDLER_NAMES } from "../tools/builtin-tool-source.js";
 import type { ConfigReport } from "./config-report.js";
-import type { ToolConfig } from "./runtime-config.js";
+import { BUILTIN_SOURCE, parseToolSources, SOURCES_KEY } from "./parse-tool-sources.js";
+import type { ToolConfig, ToolSourceConfig } from "./runtime-config.js";
 import { ACKNOWLEDGE_HANDLER, AGUI_TOOL_FIELDS } from "./tool-agui-fields.js";
+import { handlerName, handlerSource } from "./tool-selectors.js";
 import { withoutUndefined } from "./without-undefined.js";
 import { isRecord, reportZodIssues } from "./zod-issues.js";
 
@@ -42,17 +45,32 @@ const ToolSchema = z.strictObject({
   // Optional only for AG-UI-only tools (interrupt / predict_state), checked below.
   handler: z.string().trim().min(1, "must not be empty").optional(),
   side_effects: z.boolean().default(false),
+  idempotent: z.boolean().default(false),
+  timeout_ms: z.number().int().positive().optional(),
+  max_result_bytes: z.number().int().positive().optional(),
   ...AGUI_TOOL_FIELDS,
 });
 
-/** tools.yaml: backend tools keyed by name. */
+/**
+ * tools.yaml: backend tools keyed by name, and under `sources` the MCP servers, HTTP services
+ * and handler modules their handlers (`<source>.<name>`) come from.
+ */
 export function parseToolsFile(input: {
   content: Record<string, unknown>;
+  /** The config directory (module paths are relative to it). */
+  directory: string;
   report: ConfigReport;
-}): Record<string, ToolConfig> {
-  const { content, report } = input;
+}): { tools: Record<string, ToolConfig>; sources: Record<string, ToolSourceConfig> } {
+  const { content, directory, report } = input;
+  const sources = parseToolSources({
+    content: content[SOURCES_KEY],
+    file: TOOLS_FILE,
+    directory,
+    report,
+  });
   const tools: Record<string, ToolConfig> = {};
   for (const [name, entry] of Object.entries(content)) {
+    if (name === SOURCES_KEY) continue;
     if (!TOOL_NAME.test(name)) {
       report.problem(TOOLS_FILE, name, "tool names use letters, digits, _ . - (at most 64)");
       continue;
@@ -85,6 +103,13 @@ export function parseToolsFile(input: {
       report.problem(TOOLS_FILE, `${name}.handler`, "required field is missing");
       continue;
     }
+    const handlerProblem = tool.handler
+      ? unknownHandler(tool.handler, content[SOURCES_KEY], sources)
+      : undefined;
+    if (handlerProblem) {
+      report.problem(TOOLS_FILE, `${name}.handler`, handlerProblem);
+      continue;
+    }
     if (tool.approval_ttl_seconds !== undefined && !tool.requires_approval) {
       report.warn(
         TOOLS_FILE,
@@ -92,15 +117,45 @@ export function parseToolsFile(input: {
         "ignored: the tool needs no approval",
       );
     }
-    const { approval_ttl_seconds, interrupt, predict_state, handler, ...rest } = tool;
+    const {
+      approval_ttl_seconds,
+      interrupt,
+      predict_state,
+      handler,
+      timeout_ms,
+      max_result_bytes,
+      ...rest
+    } = tool;
     tools[name] = {
       name,
       ...rest,
+      ...(timeout_ms === undefined ? {} : { timeout_ms }),
+      ...(max_result_bytes === undefined ? {} : { max_result_bytes }),
       handler: handler ?? ACKNOWLEDGE_HANDLER,
       ...(approval_ttl_seconds === undefined ? {} : { approval_ttl_seconds }),
       ...(interrupt === undefined ? {} : { interrupt: withoutUndefined(interrupt) }),
       ...(predict_state === undefined ? {} : { predict_state }),
     };
   }
-  return tools;
+  return { tools, sources };
+}
+
+/** Why `handler` names nothing: `<source>.<name>`, with `builtin` or a declared source. */
+function unknownHandler(
+  handler: string,
+  rawSources: unknown,
+  sources: Readonly<Record<string, ToolSourceConfig>>,
+): string | undefined {
+  const source = handlerSource(handler);
+  const name = handlerName(handler);
+  if (!name) return `"${handler}" is not <source>.<name> (e.g. builtin.get_current_time)`;
+  if (source === BUILTIN_SOURCE) {
+    return BUILTIN_HANDLER_NAMES.includes(name)
+      ? undefined
+      : `unknown built-in handler "${handler}" (${BUILTIN_HANDLER_NAMES.map((known) => `builtin.${known}`).join(", ")})`;
+  }
+  if (Object.hasOwn(sources, source)) return undefined;
+  // A source with a problem of its own is already reported; do not report its tools too.
+  const declared = typeof rawSources === "object" && rawSources !== null && source in rawSources;
+  return declared ? undefined : `unknown tool source "${source}" (declare it under ${SOURCES_KEY})`;
 }

@@ -3,6 +3,7 @@ import { ConfigReport } from "./config-report.js";
 import { AGENTS_FILE, parseAgentsFile } from "./parse-agents-file.js";
 import { MODELS_FILE, parseModelsFile } from "./parse-models-file.js";
 import { parseTasksFile, TASKS_FILE } from "./parse-tasks-file.js";
+import { SOURCES_KEY } from "./parse-tool-sources.js";
 import { parseToolsFile, TOOLS_FILE } from "./parse-tools-file.js";
 import { parseWorkflowFile, WORKFLOW_FILE, workflowFromTaskOrder } from "./parse-workflow-file.js";
 import { readJsoncProject } from "./read-jsonc-project.js";
@@ -61,12 +62,22 @@ export function readStaticCrewConfig(directory: string): StaticCrewConfig {
   const agentOrder = Object.keys(agentsContent);
   const agentNames = new Set(agentOrder);
   const taskOrder = Object.keys(tasksContent);
-  const toolNames = new Set([...Object.keys(BUILTIN_AGUI_TOOLS), ...Object.keys(toolsContent)]);
+  const toolNames = new Set([
+    ...Object.keys(BUILTIN_AGUI_TOOLS),
+    ...Object.keys(toolsContent).filter((key) => key !== SOURCES_KEY),
+  ]);
   const modelCodes = new Set(Object.keys(modelsContent));
 
   const models = parseModelsFile({ content: modelsContent, report });
-  const tools = { ...BUILTIN_AGUI_TOOLS, ...parseToolsFile({ content: toolsContent, report }) };
-  const agents = parseAgentsFile({ content: agentsContent, models, toolNames, modelCodes, report });
+  const parsedTools = parseToolsFile({ content: toolsContent, directory, report });
+  const tools = { ...BUILTIN_AGUI_TOOLS, ...parsedTools.tools };
+  const agents = parseAgentsFile({
+    content: agentsContent,
+    models,
+    tools: { toolNames, tools, sources: parsedTools.sources },
+    modelCodes,
+    report,
+  });
   const tasks = assignTaskAgents({
     tasks: parseTasksFile({ content: tasksContent, report }),
     taskOrder,
@@ -88,5 +99,14 @@ export function readStaticCrewConfig(directory: string): StaticCrewConfig {
     : workflowFromTaskOrder({ tasks, agentCount: agentOrder.length, report });
 
   report.throwIfProblems();
-  return { agents, tasks, workflows, default_workflow, tools, models, warnings: report.warnings() };
+  return {
+    agents,
+    tasks,
+    workflows,
+    default_workflow,
+    tools,
+    tool_sources: parsedTools.sources,
+    models,
+    warnings: report.warnings(),
+  };
 }

@@ -28,8 +28,8 @@ export function resolveAgentRuntimeConfig(
   staticConfig: StaticCrewConfig,
 ): RuntimeConfig {
   const report = new ConfigReport();
-  const { models, tools, workflows, default_workflow } = staticConfig;
-  const toolNames = new Set(Object.keys(tools));
+  const { models, tools, tool_sources, workflows, default_workflow } = staticConfig;
+  const toolCatalogue = { toolNames: new Set(Object.keys(tools)), tools, sources: tool_sources };
   const modelCodes = new Set(Object.keys(models));
 
   const agents: Record<string, AgentConfig> = { ...staticConfig.agents };
@@ -37,7 +37,11 @@ export function resolveAgentRuntimeConfig(
     const base = staticConfig.agents[row.agent_type];
     const agent = mergeSystemAgentRow({ row, base, models, report });
     if (!agent) continue;
-    for (const problem of agentReferenceProblems({ agent, toolNames, modelCodes })) {
+    for (const problem of agentReferenceProblems({
+      agent,
+      tools: toolCatalogue,
+      modelCodes,
+    })) {
       report.problem(
         SYSTEM_AGENTS_TABLE,
         formatKeyPath([systemAgentLocation(row), ...problem.path]),
@@ -71,6 +75,7 @@ export function resolveAgentRuntimeConfig(
     agents,
     tasks: staticConfig.tasks,
     tools,
+    tool_sources,
     workflows,
     default_workflow,
     workflow_stages: defaultWorkflow?.stages.map((stage) => stage.name) ?? [],

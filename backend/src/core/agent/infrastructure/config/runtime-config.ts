@@ -115,8 +115,18 @@ export interface ToolConfig {
   parameters: Record<string, unknown>;
   requires_approval: boolean;
   approval_ttl_seconds?: number;
+  /** `<source>.<name>`: the source that runs the tool (`builtin`, or one of tools.yaml `sources`) and its handler there. */
   handler: string;
   side_effects: boolean;
+  /**
+   * Running the call twice with the same idempotency key does no harm: an HTTP tool may retry
+   * it, and the ledger may run it again when a crash left its outcome unknown. @defaultValue false
+   */
+  idempotent: boolean;
+  /** Longest a call may take (default: the source's, then settings tools.timeout_ms). */
+  timeout_ms?: number;
+  /** Largest result (JSON bytes) kept; above it the result is truncated with a note. */
+  max_result_bytes?: number;
   /** Ask-the-user tool: the human's answer is the result; `handler` never runs. */
   interrupt?: ToolInterruptConfig;
   /** The call's arguments write these state keys while they stream. */
@@ -149,6 +159,79 @@ export interface ModelConfig {
   price_override?: PriceOverride;
 }
 
+export const TOOL_SOURCE_KINDS = ["builtin", "mcp", "http", "module"] as const;
+
+export type ToolSourceKind = (typeof TOOL_SOURCE_KINDS)[number];
+
+/** Call limits a source gives its tools (a tool's own value wins). */
+export interface ToolLimits {
+  timeout_ms?: number;
+  max_result_bytes?: number;
+}
+
+/** What tools.yaml may change about one tool an MCP server lists. */
+export interface McpToolOverride extends ToolLimits {
+  requires_approval?: boolean;
+  approval_ttl_seconds?: number;
+  side_effects?: boolean;
+  idempotent?: boolean;
+}
+
+export type McpTransportConfig =
+  | {
+      type: "stdio";
+      command: string;
+      args: string[];
+      /** Literal (non-secret) variables; the server also gets PATH, HOME and the like. */
+      env: Record<string, string>;
+      /** Variable name → name of a secret in settings tools.secrets. */
+      env_secrets: Record<string, string>;
+      /** Absolute (a relative cwd is taken from the config directory). */
+      cwd?: string;
+    }
+  | {
+      type: "streamable_http";
+      url: string;
+      /** Header name → name of a secret in settings tools.secrets (never a YAML literal). */
+      header_secrets: Record<string, string>;
+    };
+
+export interface McpSourceConfig extends ToolLimits {
+  kind: "mcp";
+  name: string;
+  /** Tools appear as `<prefix>.<tool name on the server>`. @defaultValue the source name */
+  prefix: string;
+  transport: McpTransportConfig;
+  /** Only these server tools (all when absent). */
+  include?: string[];
+  exclude: string[];
+  /** The default for the server's tools. @defaultValue false */
+  requires_approval: boolean;
+  /** Overrides by the tool's name on the server. */
+  tools: Record<string, McpToolOverride>;
+}
+
+export interface HttpSourceConfig extends ToolLimits {
+  kind: "http";
+  name: string;
+  /** Base URL: a tool with handler `<source>.<name>` is POSTed to `<url>/<name>`. */
+  url: string;
+  /** Name of the HMAC-SHA256 signing secret in settings tools.secrets. */
+  signing_secret?: string;
+  /** Extra attempts after a failure, for idempotent tools only. @defaultValue 2 */
+  retries: number;
+}
+
+export interface ModuleSourceConfig extends ToolLimits {
+  kind: "module";
+  name: string;
+  /** Absolute path of the JS/TS file (given relative to the config directory). */
+  path: string;
+}
+
+/** A tools.yaml `sources` entry (`builtin` is always there and is not listed). */
+export type ToolSourceConfig = McpSourceConfig | HttpSourceConfig | ModuleSourceConfig;
+
 /** The five YAML files, parsed and checked, before the `system_agents` rows are merged in. */
 export interface StaticCrewConfig {
   agents: Record<string, AgentConfig>;
@@ -156,6 +239,7 @@ export interface StaticCrewConfig {
   workflows: Record<string, WorkflowConfig>;
   default_workflow: string;
   tools: Record<string, ToolConfig>;
+  tool_sources: Record<string, ToolSourceConfig>;
   models: Record<string, ModelConfig>;
   warnings: string[];
 }
@@ -164,6 +248,7 @@ export interface RuntimeConfig {
   agents: Record<string, AgentConfig>;
   tasks: Record<string, TaskConfig>;
   tools: Record<string, ToolConfig>;
+  tool_sources: Record<string, ToolSourceConfig>;
   workflows: Record<string, WorkflowConfig>;
   default_workflow: string;
   /** Stage names of the default workflow, in order. */

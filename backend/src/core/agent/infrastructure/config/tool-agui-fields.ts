@@ -65,5 +65,6 @@ export const BUILTIN_AGUI_TOOLS: Readonly<Record<string, ToolConfig>> = {
     requires_approval: false,
     handler: "builtin.update_state",
     side_effects: false,
+    idempotent: false,
   },
 };

@@ -1,8 +1,3 @@
-export {
-  BUILTIN_TOOL_HANDLERS,
-  type ToolHandler,
-  type ToolHandlerInput,
-} from "./builtin-tool-handlers.js";
 export type { CrewDependencies } from "./crew-context.js";
 export {
   buildCrew,

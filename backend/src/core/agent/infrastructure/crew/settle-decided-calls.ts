@@ -55,6 +55,8 @@ async function execute(state: CrewRunState, dependencies: CrewDependencies, call
           tool,
           args,
           runId: state.input.runId,
+          sessionId: state.input.sessionId,
+          userId: state.input.userId,
           toolCallId: call.tool_call_id,
           signal: state.input.signal,
           now: dependencies.clock(),

@@ -298,6 +298,8 @@ async function runContextTools({
               tool,
               args: call.args,
               runId: state.input.runId,
+              sessionId: state.input.sessionId,
+              userId: state.input.userId,
               toolCallId: call.toolCallId,
               signal: state.input.signal,
               now: dependencies.clock(),

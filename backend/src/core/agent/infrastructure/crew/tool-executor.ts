@@ -1,8 +1,9 @@
 import { ToolExecutionFailedError } from "../../domain/errors.js";
 import type { ToolResult } from "../../domain/state-snapshot.js";
 import type { ToolConfig } from "../config/runtime-config.js";
+import type { ToolLogger } from "../tools/tool-handler.js";
+import type { ToolInvoker } from "../tools/tool-source-registry.js";
 import type { AgentStateAccess } from "./agent-state-access.js";
-import type { ToolHandler } from "./builtin-tool-handlers.js";
 import type { ToolExecutionLedger } from "./tool-execution-ledger.js";
 
 /**
@@ -13,14 +14,17 @@ import type { ToolExecutionLedger } from "./tool-execution-ledger.js";
  */
 export class ToolExecutor {
   constructor(
-    private readonly handlers: Readonly<Record<string, ToolHandler>>,
+    private readonly handlers: ToolInvoker,
     private readonly ledger: ToolExecutionLedger,
+    private readonly logger: ToolLogger = SILENT_TOOL_LOGGER,
   ) {}
 
   async execute({
     tool,
     args,
     runId,
+    sessionId,
+    userId,
     toolCallId,
     signal,
     now,
@@ -29,14 +33,15 @@ export class ToolExecutor {
     tool: ToolConfig;
     args: Record<string, unknown>;
     runId: string;
+    sessionId: string;
+    userId: string;
     toolCallId: string;
     signal: AbortSignal;
     now: Date;
     /** The shared state, handed to the handler (see AgentStateAccess). */
     state?: AgentStateAccess;
   }): Promise<ToolResult> {
-    const handler = this.handlers[tool.handler];
-    if (!handler) {
+    if (!this.handlers.has(tool.handler)) {
       throw new ToolExecutionFailedError({
         message: `Tool ${tool.name} names handler "${tool.handler}", which is not registered`,
         details: { tool_name: tool.name, handler: tool.handler },
@@ -49,7 +54,22 @@ export class ToolExecutor {
     }
     let result: unknown;
     try {
-      result = await handler({ args, idempotencyKey, signal, now, ...(state ? { state } : {}) });
+      result = await this.handlers.invoke({
+        tool,
+        args,
+        context: {
+          runId,
+          sessionId,
+          userId,
+          toolCallId,
+          toolName: tool.name,
+          idempotencyKey,
+          signal,
+          logger: this.logger,
+          now,
+          ...(state ? { state } : {}),
+        },
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { content: JSON.stringify({ error: message }), error: message };
@@ -61,6 +81,8 @@ export class ToolExecutor {
     return { content: serialise(result) };
   }
 }
+
+const SILENT_TOOL_LOGGER: ToolLogger = { info() {}, warn() {}, error() {} };
 
 function serialise(result: unknown): string {
   return typeof result === "string" ? result : JSON.stringify(result ?? null);

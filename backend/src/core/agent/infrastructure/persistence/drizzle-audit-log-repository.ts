@@ -1,5 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import { auditLog } from "../../../../models/index.js";
+import { storableJson } from "../../domain/storable-text.js";
 import type { Database, Executor } from "./database.js";
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -22,7 +23,7 @@ export class DrizzleAuditLogRepository {
   async append(entries: readonly AuditEntry[], executor: Executor = this.db): Promise<void> {
     if (entries.length === 0) return;
     await executor.insert(auditLog).values(
-      entries.map((entry) => ({
+      storableJson(entries).map((entry) => ({
         actor: entry.actor,
         action: entry.action,
         sessionId: entry.sessionId ?? null,

@@ -1,6 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { llmCalls } from "../../../../models/index.js";
 import type { LlmCallRecord } from "../../application/ports/llm-call-record.js";
+import { storableJsonText } from "../../domain/storable-text.js";
 import type { Database, Executor } from "./database.js";
 
 export type LlmCallRow = typeof llmCalls.$inferSelect;
@@ -17,7 +18,7 @@ export class DrizzleLlmCallRepository {
   async insert(calls: readonly LlmCallRecord[], executor: Executor = this.db): Promise<string[]> {
     if (calls.length === 0) return [];
     const result = await executor.execute<{ id: string }>(
-      sql`select id from agent_record_llm_calls(${JSON.stringify(calls)}::jsonb) as id`,
+      sql`select id from agent_record_llm_calls(${storableJsonText(calls)}::jsonb) as id`,
     );
     return result.rows.map((row) => row.id);
   }

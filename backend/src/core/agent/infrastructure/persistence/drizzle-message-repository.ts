@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { messages, type StoredToolCall } from "../../../../models/index.js";
 import { RequestError } from "../../domain/errors.js";
+import { storableJsonText } from "../../domain/storable-text.js";
 import type { Database, Executor } from "./database.js";
 
 /** SQLSTATE agent_append_messages raises for an unknown session. */
@@ -55,7 +56,7 @@ export class DrizzleMessageRepository {
     const inserted = await executor
       .execute<{ id: string }>(sql`
         select id from agent_append_messages(
-          ${input.sessionId}, ${input.runId}, ${JSON.stringify(input.messages.map(messagePayload))}::jsonb,
+          ${input.sessionId}, ${input.runId}, ${storableJsonText(input.messages.map(messagePayload))}::jsonb,
           true, ${input.now.toISOString()}::timestamptz)`)
       .catch((error: unknown) => {
         // drizzle wraps the driver's error; the function's SQLSTATE is on the cause.

@@ -1,6 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
-import { sessions } from "../../../../models/index.js";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { runs, sessions } from "../../../../models/index.js";
 import type { ChatMessage } from "../../application/ports/chat-message.js";
+import type { LlmCallRecord } from "../../application/ports/llm-call-record.js";
 import type { RunJob } from "../../application/ports/run-job.js";
 import type {
   Admission,
@@ -9,14 +10,22 @@ import type {
   AdmissionRequest,
   AuditRecord,
   Checkpoint,
+  EndRunInput,
   RunStore,
   RunView,
   SessionView,
 } from "../../application/ports/run-store.js";
-import { RequestError, VersionConflictError } from "../../domain/errors.js";
+import {
+  CheckpointRefusedError,
+  RequestError,
+  ThreadBusyError,
+  VersionConflictError,
+} from "../../domain/errors.js";
 import { StateSnapshot } from "../../domain/state-snapshot.js";
+import { storableJsonText, storableText } from "../../domain/storable-text.js";
 import type { Database, DatabaseHandle } from "./database.js";
 import { DrizzleAuditLogRepository } from "./drizzle-audit-log-repository.js";
+import { DrizzleLlmCallRepository } from "./drizzle-llm-call-repository.js";
 import { DrizzleMessageRepository } from "./drizzle-message-repository.js";
 import { DrizzleRunRepository } from "./drizzle-run-repository.js";
 import { DrizzleSessionRepository } from "./drizzle-session-repository.js";
@@ -28,6 +37,7 @@ import {
 } from "./hot-path-sql.js";
 import { runViewFromJson, sessionViewFromJson } from "./json-row-views.js";
 import { toChatMessage } from "./message-mapping.js";
+import { isRefusedWrite, sqlStateOf } from "./refused-write.js";
 import { toRunView, toSessionView } from "./run-store-views.js";
 
 /** The `RunStore` port on Postgres: every multi-row write is one transaction. */
@@ -36,6 +46,7 @@ export class PostgresRunStore implements RunStore {
   private readonly runs: DrizzleRunRepository;
   private readonly messages: DrizzleMessageRepository;
   private readonly auditLog: DrizzleAuditLogRepository;
+  private readonly llmCalls: DrizzleLlmCallRepository;
 
   private readonly db: Database;
   private readonly pool: DatabaseHandle["pool"];
@@ -47,6 +58,7 @@ export class PostgresRunStore implements RunStore {
     this.runs = new DrizzleRunRepository(db);
     this.messages = new DrizzleMessageRepository(db);
     this.auditLog = new DrizzleAuditLogRepository(db);
+    this.llmCalls = new DrizzleLlmCallRepository(db);
   }
 
   /**
@@ -156,6 +168,13 @@ export class PostgresRunStore implements RunStore {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
       throw error;
     }
+    // The thread's own run is active: the refusal the general path would give, without it.
+    if (result?.outcome === "busy") {
+      throw new ThreadBusyError({
+        message: `Thread ${request.sessionId} already has an active run (${result.active_run_id})`,
+        details: { active_run_id: result.active_run_id },
+      });
+    }
     if (result?.outcome !== "admitted") return undefined;
     const session: SessionView = {
       ...newSessionView(request),
@@ -205,7 +224,7 @@ export class PostgresRunStore implements RunStore {
   /** One round trip: `agent_checkpoint` runs the whole transaction server-side. */
   async checkpoint(checkpoint: Checkpoint): Promise<number> {
     try {
-      const text = JSON.stringify(checkpointPayload(checkpoint));
+      const text = storableJsonText(checkpointPayload(checkpoint));
       const { rows } = await this.pool.query<{ version: number }>({
         name: "agent_checkpoint",
         text: "select agent_checkpoint($1::jsonb) as version",
@@ -223,7 +242,69 @@ export class PostgresRunStore implements RunStore {
           cause: error,
         });
       }
+      if (isRefusedWrite(error)) throw checkpointRefused(error);
       throw error;
+    }
+  }
+
+  /**
+   * The terminal write of a run whose checkpoint Postgres refused: only what cannot be refused
+   * for the same reason (the run's status and a fixed-form error, the session's release, an
+   * audit row; the LLM calls when they are storable) in one transaction. Writes nothing when
+   * the run already ended; releases the session only if this run holds it.
+   */
+  async endRun({
+    sessionId,
+    runId,
+    sessionStatus,
+    error,
+    llmCalls,
+    now,
+  }: EndRunInput): Promise<void> {
+    const write = (calls: readonly LlmCallRecord[]) =>
+      this.db.transaction(async (transaction) => {
+        const ended = await transaction
+          .update(runs)
+          .set({
+            status: "failed",
+            errorCode: error.code,
+            errorMessage: storableText(error.message),
+            finishedAt: now,
+          })
+          .where(and(eq(runs.id, runId), inArray(runs.status, ["queued", "running"])))
+          .returning({ id: runs.id });
+        if (ended.length === 0) return;
+        await this.llmCalls.insert(calls, transaction);
+        await transaction
+          .update(sessions)
+          .set({
+            activeRunId: null,
+            status: sessionStatus,
+            version: sql`${sessions.version} + 1`,
+            updatedAt: now,
+          })
+          .where(and(eq(sessions.id, sessionId), eq(sessions.activeRunId, runId)));
+        await this.auditLog.append(
+          [
+            {
+              actor: "system",
+              action: "run.checkpoint_refused",
+              sessionId,
+              runId,
+              errorCode: error.code,
+              payload: { message: error.message, llm_calls: calls.length },
+              occurredAt: now,
+            },
+          ],
+          transaction,
+        );
+      });
+    try {
+      await write(llmCalls);
+    } catch (failure) {
+      // The calls themselves may be what Postgres refuses (a reported cost out of range).
+      if (llmCalls.length === 0 || !isRefusedWrite(failure)) throw failure;
+      await write([]);
     }
   }
 
@@ -316,6 +397,7 @@ export class PostgresRunStore implements RunStore {
 type JsonRow = Record<string, unknown>;
 type AdmitTurnResult =
   | { outcome: "slow" }
+  | { outcome: "busy"; active_run_id: string }
   | {
       outcome: "admitted";
       version: number;
@@ -336,6 +418,17 @@ function replayOf(request: AdmissionRequest, run: RunView, session: JsonRow | nu
     });
   }
   return { run, session: sessionViewFromJson(session), replayed: true };
+}
+
+function checkpointRefused(error: unknown): CheckpointRefusedError {
+  const state = sqlStateOf(error);
+  // Postgres's own message names the problem, never the data ("invalid byte sequence…").
+  const reason = (error as { message?: string }).message?.slice(0, 200) ?? "unknown";
+  return new CheckpointRefusedError({
+    message: `Postgres refused to store the run's progress (SQLSTATE ${state}: ${reason})`,
+    details: { sqlstate: state },
+    cause: error,
+  });
 }
 
 function emptyUsage() {

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { toolExecutions } from "../../../../models/index.js";
+import { storableJson } from "../../domain/storable-text.js";
 import type { ToolExecutionLedger } from "../crew/tool-execution-ledger.js";
 import type { Database } from "./database.js";
 
@@ -28,7 +29,7 @@ export class PostgresToolExecutionLedger implements ToolExecutionLedger {
     // writes): the first result stands and `attempts` records the repeat.
     const [row] = await this.db
       .insert(toolExecutions)
-      .values({ idempotencyKey, toolName, result: result ?? null })
+      .values({ idempotencyKey, toolName, result: storableJson(result ?? null) })
       .onConflictDoUpdate({
         target: toolExecutions.idempotencyKey,
         set: { attempts: sql`${toolExecutions.attempts} + 1`, updatedAt: sql`now()` },

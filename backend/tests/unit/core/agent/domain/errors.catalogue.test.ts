@@ -34,6 +34,7 @@ describe("error catalogue", () => {
       "INPUT_MISSING",
       "OUTPUT_INVALID",
       "CANCELLED",
+      "CHECKPOINT_REFUSED",
       "RUN_ABANDONED",
       "INTERNAL",
     ]);

@@ -2,11 +2,11 @@ import { fileURLToPath } from "node:url";
 import type { SystemAgentRow } from "../../../../../../src/core/agent/infrastructure/config/runtime-config.js";
 import { createRuntimeConfigLoader } from "../../../../../../src/core/agent/infrastructure/config/runtime-config-loader.js";
 import { defaultStaticConfigDirectory } from "../../../../../../src/core/agent/infrastructure/config/static-config-directory.js";
-import { BUILTIN_TOOL_HANDLERS } from "../../../../../../src/core/agent/infrastructure/crew/builtin-tool-handlers.js";
 import { CrewRuntime } from "../../../../../../src/core/agent/infrastructure/crew/crew-runtime.js";
 import type { ToolExecutionLedger } from "../../../../../../src/core/agent/infrastructure/crew/tool-execution-ledger.js";
 import { ToolExecutor } from "../../../../../../src/core/agent/infrastructure/crew/tool-executor.js";
 import { createLlmGateway } from "../../../../../../src/core/agent/infrastructure/llm/llm-gateway.js";
+import { ToolSourceRegistry } from "../../../../../../src/core/agent/infrastructure/tools/tool-source-registry.js";
 import { AjvJsonSchemaValidator } from "../../../../../../src/core/agent/infrastructure/validation/ajv-json-schema-validator.js";
 import { SettingsSchema } from "../../../../../../src/core/config/settings.js";
 
@@ -56,7 +56,7 @@ export function crewRuntimeFor({
   return new CrewRuntime({
     config,
     gateway: createLlmGateway({ settings, models: {}, ids, clock }),
-    tools: new ToolExecutor(BUILTIN_TOOL_HANDLERS, new InMemoryToolExecutionLedger()),
+    tools: new ToolExecutor(ToolSourceRegistry.builtinOnly(), new InMemoryToolExecutionLedger()),
     ids,
     clock,
     callSettings: { maxRetries: 0, timeoutMs: 1_000 },

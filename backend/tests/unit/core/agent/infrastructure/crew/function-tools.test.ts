@@ -20,6 +20,7 @@ const BACKEND_TOOLS: Record<string, ToolConfig> = {
     requires_approval: false,
     handler: "builtin.get_current_time",
     side_effects: false,
+    idempotent: false,
   },
   "srv.transfer_funds": {
     name: "srv.transfer_funds",
@@ -29,6 +30,7 @@ const BACKEND_TOOLS: Record<string, ToolConfig> = {
     approval_ttl_seconds: 60,
     handler: "builtin.transfer_funds",
     side_effects: true,
+    idempotent: false,
   },
   "srv.not_for_this_agent": {
     name: "srv.not_for_this_agent",
@@ -37,6 +39,7 @@ const BACKEND_TOOLS: Record<string, ToolConfig> = {
     requires_approval: false,
     handler: "builtin.get_current_time",
     side_effects: false,
+    idempotent: false,
   },
 };
 

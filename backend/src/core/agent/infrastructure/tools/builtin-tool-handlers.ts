@@ -1,21 +1,8 @@
 import { createHash } from "node:crypto";
 import { isJsonObject, type JsonPatchOperation } from "../../domain/agent-state.js";
-import type { AgentStateAccess } from "./agent-state-access.js";
+import type { ToolCallContext, ToolHandler } from "./tool-handler.js";
 
-export interface ToolHandlerInput {
-  args: Record<string, unknown>;
-  /** `runId:toolCallId`: pass it to any external system that supports idempotency keys. */
-  idempotencyKey: string;
-  signal: AbortSignal;
-  now: Date;
-  /** The thread's AG-UI shared state: read it, or queue JSON Patch operations on it. */
-  state?: AgentStateAccess;
-}
-
-/** Runs a backend tool; returns its JSON result or throws (the model then sees the error). */
-export type ToolHandler = (input: ToolHandlerInput) => Promise<unknown>;
-
-function currentTime({ args, now }: ToolHandlerInput): Promise<unknown> {
+function currentTime(args: Record<string, unknown>, { now }: ToolCallContext): Promise<unknown> {
   const timezone = typeof args.timezone === "string" && args.timezone ? args.timezone : "UTC";
   let local: string;
   try {
@@ -34,7 +21,10 @@ function currentTime({ args, now }: ToolHandlerInput): Promise<unknown> {
  * Demo transfer: no money moves. The receipt id derives from the idempotency key, so a replay
  * of the same approved call yields the same receipt.
  */
-function transferFunds({ args, idempotencyKey, now }: ToolHandlerInput): Promise<unknown> {
+function transferFunds(
+  args: Record<string, unknown>,
+  { idempotencyKey, now }: ToolCallContext,
+): Promise<unknown> {
   const amount = Number(args.amount);
   if (!Number.isFinite(amount) || amount <= 0) throw new Error("amount must be a positive number");
   const receipt = createHash("sha256")
@@ -56,7 +46,7 @@ function transferFunds({ args, idempotencyKey, now }: ToolHandlerInput): Promise
  * The built-in state tool (`agui.update_state`): applies the model's JSON Patch to the shared
  * state. The operations are checked when the call's result is recorded.
  */
-function updateState({ args, state }: ToolHandlerInput): Promise<unknown> {
+function updateState(args: Record<string, unknown>, { state }: ToolCallContext): Promise<unknown> {
   if (!state) throw new Error("this run has no shared state to update");
   const operations = args.operations;
   if (!Array.isArray(operations) || !operations.every(isJsonObject)) {
@@ -67,7 +57,7 @@ function updateState({ args, state }: ToolHandlerInput): Promise<unknown> {
 }
 
 /** Demo weather (deterministic, no network): what the AG-UI dojo's weather card renders. */
-function demoWeather({ args }: ToolHandlerInput): Promise<unknown> {
+function demoWeather(args: Record<string, unknown>): Promise<unknown> {
   const city = typeof args.location === "string" && args.location ? args.location : "Unknown";
   const seed = [...city].reduce((sum, char) => sum + char.charCodeAt(0), 0);
   return Promise.resolve({
@@ -85,11 +75,11 @@ function acknowledge(): Promise<unknown> {
   return Promise.resolve({ status: "applied" });
 }
 
-/** Handler ids that `tools.yaml` may name. */
+/** The `builtin` source's handlers, by name (`handler: builtin.get_current_time` in tools.yaml). */
 export const BUILTIN_TOOL_HANDLERS: Readonly<Record<string, ToolHandler>> = {
-  "builtin.get_current_time": currentTime,
-  "builtin.transfer_funds": transferFunds,
-  "builtin.update_state": updateState,
-  "builtin.demo_weather": demoWeather,
-  "builtin.acknowledge": acknowledge,
+  get_current_time: currentTime,
+  transfer_funds: transferFunds,
+  update_state: updateState,
+  demo_weather: demoWeather,
+  acknowledge,
 };
