@@ -144,6 +144,14 @@ export class CompositionRoot {
       onChange: () => {
         this.logger.info({}, "system_agents changed: reloading the agent configuration");
         this.configLoader.invalidate();
+        // A reload also lists the MCP servers' tools again (workers only have sources).
+        this.startedToolSources
+          ?.then((registry) =>
+            registry.refresh((source, error) =>
+              this.logger.warn({ err: error, source }, "tool source could not list its tools"),
+            ),
+          )
+          .catch(() => {});
       },
       onError: (error) => this.logger.warn({ err: error }, "system_agents listener error"),
     });
@@ -349,7 +357,7 @@ export class CompositionRoot {
     this.startedToolSources ??= this.configLoader.get().then(async (config) => {
       const { tools } = this.settings;
       const registry = await startToolSources({
-        sources: config.tool_sources,
+        config,
         settings: {
           timeoutMs: tools.timeout_ms,
           maxResultBytes: tools.max_result_bytes,
