@@ -1,84 +1,67 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { connect } from "node:net";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
 import { freePort } from "./service-processes.js";
 
-/**
- * A `redis-server` of the test's own on a free port, without persistence (like the machine's
- * and most cache-style deployments): killing and starting it again gives an empty Redis.
- * The machine's Redis is never touched.
- */
-export class OwnRedisServer {
-  private child: ChildProcess | undefined;
+/** A `redis-server` of the test's own (temp dir, free port, no persistence). */
+export interface OwnRedisServer {
+  url: string;
+  /** A client of the test's own, for probes (`CLIENT LIST`, `INFO`). */
+  probe: Redis;
+  stop(): Promise<void>;
+}
 
-  private constructor(readonly port: number) {}
-
-  static async start(): Promise<OwnRedisServer> {
-    const server = new OwnRedisServer(await freePort());
-    await server.launch();
-    return server;
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  /** SIGKILL: everything in memory is gone. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGKILL");
-    await exited;
-  }
-
-  /** Starts it again on the same port, empty. */
-  async restart(): Promise<void> {
-    await this.kill();
-    await this.launch();
-  }
-
-  async stop(): Promise<void> {
-    await this.kill();
-  }
-
-  private async launch(): Promise<void> {
-    const child = spawn(
-      "redis-server",
-      [
-        "--port",
-        String(this.port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--protected-mode",
-        "no",
-      ],
-      { stdio: "ignore" },
-    );
-    this.child = child;
-    const deadline = Date.now() + 10_000;
-    while (!(await answersPing(this.port))) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode})`);
-      if (Date.now() > deadline) throw new Error("redis-server did not start");
+export async function startOwnRedisServer(): Promise<OwnRedisServer> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), "own-redis-"));
+  const child: ChildProcess = spawn(
+    "redis-server",
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+    ],
+    { stdio: "ignore" },
+  );
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const url = `redis://127.0.0.1:${port}`;
+  const probe = new Redis(url, { maxRetriesPerRequest: 1, connectionName: "test-probe" });
+  probe.on("error", () => {});
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await probe.ping();
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+  return {
+    url,
+    probe,
+    stop: async () => {
+      probe.disconnect();
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await exited;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once("error", () => done(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
-    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
-  });
+/** Connections whose name starts with `prefix` (`CLIENT LIST`). */
+export async function connectionsNamed(probe: Redis, prefix: string): Promise<number> {
+  const list = (await probe.client("LIST")) as string;
+  return list
+    .split("\n")
+    .filter((line) => / name=(\S*)/.exec(line)?.[1]?.startsWith(prefix) ?? false).length;
 }

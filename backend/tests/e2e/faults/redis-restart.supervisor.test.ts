@@ -9,7 +9,7 @@ import {
 } from "../../support/fault-figures.js";
 import { newToolCallId, SINGLE_STAGE, transferCall } from "../../support/hitl-tools.js";
 import { createIsolatedDatabase, type IsolatedDatabase } from "../../support/isolated-database.js";
-import { OwnRedisServer } from "../../support/own-redis-server.js";
+import { RestartableRedisServer } from "../../support/restartable-redis-server.js";
 import { RunApiClient } from "../../support/run-api-client.js";
 import {
   type ScriptedOpenAiServer,
@@ -24,7 +24,7 @@ import { scriptedDeepseek, testEnvironment } from "../../support/test-settings.j
  * waiting for an approval; api, worker (supervisor on) and Redis are processes of this test,
  * the database is its own.
  */
-let redis: OwnRedisServer;
+let redis: RestartableRedisServer;
 let database: IsolatedDatabase;
 let server: ScriptedOpenAiServer;
 let stages: ScriptedStages;
@@ -33,7 +33,7 @@ let sql: pg.Pool;
 let figures: FaultFigures | undefined;
 
 beforeAll(async () => {
-  redis = await OwnRedisServer.start();
+  redis = await RestartableRedisServer.start();
   database = await createIsolatedDatabase();
   server = await startScriptedOpenAiServer();
   stages = new ScriptedStages(server);
