@@ -16,6 +16,7 @@ export const RUN_ERROR_CODES = [
   "OUTPUT_INVALID",
   "CANCELLED",
   "CHECKPOINT_REFUSED",
+  "RUN_ABANDONED",
   "INTERNAL",
 ] as const;
 export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];
@@ -34,6 +35,7 @@ export const REQUEST_ERROR_CODES = [
   "HEADERS_TOO_LARGE",
   "TOOL_ARGS_INVALID",
   "BACKEND_TOOL_IN_HISTORY",
+  "SERVICE_UNAVAILABLE",
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
 
@@ -103,6 +105,7 @@ export function httpStatusFor(code: ErrorCode): number {
       return 429;
     case "TOOL_EXECUTION_FAILED":
     case "CHECKPOINT_REFUSED":
+    case "RUN_ABANDONED":
     case "INTERNAL":
     case "ILLEGAL_TOOL_CALL_TRANSITION":
     case "SNAPSHOT_INVALID":
@@ -112,6 +115,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "OUTPUT_INVALID":
       return 502;
     case "LLM_NOT_CONFIGURED":
+    case "SERVICE_UNAVAILABLE":
       return 503;
     default:
       return assertNever(code);
@@ -136,6 +140,7 @@ export function runStatusFor(code: RunErrorCode): "failed" | "cancelled" {
     case "INPUT_MISSING":
     case "OUTPUT_INVALID":
     case "CHECKPOINT_REFUSED":
+    case "RUN_ABANDONED":
     case "INTERNAL":
       return "failed";
     default:
@@ -163,6 +168,7 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "OUTPUT_INVALID":
     case "CANCELLED":
     case "CHECKPOINT_REFUSED":
+    case "RUN_ABANDONED":
     case "INTERNAL":
       return code;
     case "VALIDATION_ERROR":
@@ -177,6 +183,7 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "HEADERS_TOO_LARGE":
     case "TOOL_ARGS_INVALID":
     case "BACKEND_TOOL_IN_HISTORY":
+    case "SERVICE_UNAVAILABLE":
     case "ILLEGAL_TOOL_CALL_TRANSITION":
     case "SNAPSHOT_INVALID":
     case "SNAPSHOT_VERSION_CONFLICT":
