@@ -14,8 +14,8 @@ import { RunAdmissions } from "./core/agent/application/run-admissions.js";
 import { RunExecutor } from "./core/agent/application/run-executor.js";
 import { RunService } from "./core/agent/application/run-service.js";
 import { UsageService } from "./core/agent/application/usage-service.js";
-import { BlockingConnectionPool } from "./core/agent/infrastructure/agui/blocking-connection-pool.js";
 import { RedisRunEventStream } from "./core/agent/infrastructure/agui/redis-run-event-stream.js";
+import { RunStreamHub } from "./core/agent/infrastructure/agui/run-stream-hub.js";
 import { RuntimeConfigCatalog } from "./core/agent/infrastructure/config/runtime-config-catalog.js";
 import { createRuntimeConfigLoader } from "./core/agent/infrastructure/config/runtime-config-loader.js";
 import { defaultStaticConfigDirectory } from "./core/agent/infrastructure/config/static-config-directory.js";
@@ -68,7 +68,8 @@ export class CompositionRoot {
   readonly cancels: RedisCancelSignals;
   readonly catalog: RuntimeConfigCatalog;
   readonly budgetLedger: PostgresBudgetLedger;
-  private readonly blockingPool: BlockingConnectionPool;
+  /** The live reads of every follower of this process (reader connections open on first use). */
+  readonly streamHub: RunStreamHub;
   /** The queue's producer and the worker's consumer (not auto-pipelined; see the constructor). */
   private readonly queueRedis: Redis;
   private readonly configLoader;
@@ -87,16 +88,38 @@ export class CompositionRoot {
     this.redis = new Redis(settings.redis.url, {
       maxRetriesPerRequest: null,
       enableAutoPipelining: true,
+      connectionName: this.redisConnectionName("command"),
     });
     this.redis.on("error", (error) => logger.error({ err: error }, "redis connection error"));
+    this.streamHub = new RunStreamHub({
+      command: this.redis,
+      connect: (index) => {
+        const purpose = `stream-reader-${index}`;
+        const connection = this.redis.duplicate({
+          enableAutoPipelining: false,
+          connectionName: this.redisConnectionName(purpose),
+        });
+        connection.on("error", (error) =>
+          logger.error({ err: error, connection: purpose }, "redis connection error"),
+        );
+        return connection;
+      },
+      readers: settings.events.reader_connections,
+      followerBuffer: settings.events.follower_buffer_events,
+      batch: 256,
+      blockMs: settings.events.heartbeat_ms,
+      onError: (error) => logger.warn({ err: error }, "run stream reader error (retrying)"),
+    });
     // BullMQ defines its ~70 scripts on the connection it is given, and ioredis copies every
     // defined script onto each pipeline it builds: on an auto-pipelined connection that is a
     // copy per command. So the queue gets a connection of its own, sending each command as is.
-    this.queueRedis = this.redis.duplicate({ enableAutoPipelining: false });
+    this.queueRedis = this.redis.duplicate({
+      enableAutoPipelining: false,
+      connectionName: this.redisConnectionName("queue"),
+    });
     this.queueRedis.on("error", (error) =>
       logger.error({ err: error }, "redis queue connection error"),
     );
-    this.blockingPool = new BlockingConnectionPool(this.redis, 1024);
     this.store = new PostgresRunStore(this.database);
     this.queries = new PostgresConversationQueries(this.database.db);
     this.events = new RedisRunEventStream({
@@ -104,7 +127,7 @@ export class CompositionRoot {
       // RUN_STARTED goes out on the queue's connection, just before the job: same socket, so
       // Redis stores it first, and both in one round trip (RunAdmissions.dispatch).
       firstEventRedis: this.queueRedis,
-      blockingPool: this.blockingPool,
+      hub: this.streamHub,
       keyPrefix: settings.redis.key_prefix,
       maxLength: settings.events.max_len,
       retentionSeconds: settings.events.retention_seconds,
@@ -194,6 +217,8 @@ export class CompositionRoot {
         events: this.events,
         catalog: this.catalog,
         clock: systemClock,
+        record: this.store,
+        legacyInterruptEvent: this.settings.runtime.legacy_interrupt_event,
       }),
       budgets,
       usage: new UsageService({
@@ -387,9 +412,14 @@ export class CompositionRoot {
     await this.queue.close().catch(() => {});
     await this.queueRedis.quit().catch(() => {});
     for (const close of this.closers.splice(0).reverse()) await close().catch(() => {});
-    await this.blockingPool.close();
+    await this.streamHub.close();
     await this.redis.quit().catch(() => {});
     await this.database.close().catch(() => {});
+  }
+
+  /** `<connection_name>:<pid>:<purpose>`: CLIENT LIST tells this process's connections apart. */
+  redisConnectionName(purpose: string): string {
+    return `${this.settings.redis.connection_name}:${process.pid}:${purpose}`;
   }
 
   private async activeRunCounts(): Promise<Record<string, number>> {

@@ -119,6 +119,14 @@ export const SettingsSchema = z.object({
       url: redisUrl.default("redis://127.0.0.1:6379"),
       /** Prefix of every key this service writes (queue, event streams, cancel channel). */
       key_prefix: z.string().min(1).default("agent-runtime"),
+      /**
+       * Start of the name of every Redis connection this process opens (`CLIENT LIST`), followed
+       * by the process id and the connection's use. @defaultValue "agent-runtime"
+       */
+      connection_name: z
+        .string()
+        .regex(/^[!-~]{1,64}$/, { message: "must be 1-64 printable characters without spaces" })
+        .default("agent-runtime"),
     })
     .prefault({}),
   http: z
@@ -280,6 +288,16 @@ export const SettingsSchema = z.object({
       max_len: positiveInt.default(20_000),
       /** SSE `: ping` interval. @defaultValue 15000 */
       heartbeat_ms: positiveInt.default(15_000),
+      /**
+       * Redis connections an api process reads live run streams with (each one blocking read
+       * over many streams), whatever the number of followers. @defaultValue 4
+       */
+      reader_connections: positiveInt.max(64).default(4),
+      /**
+       * Events a follower may have waiting; one that falls further behind reads on from its
+       * last position instead of being buffered. @defaultValue 4096
+       */
+      follower_buffer_events: positiveInt.default(4096),
     })
     .prefault({}),
   queue: z
