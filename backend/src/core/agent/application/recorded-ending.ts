@@ -27,8 +27,8 @@ export async function recordedEnding({
     return [{ type: "run-error", code: "INTERNAL", message: `Run ${runId} no longer exists` }];
   return terminalEvents({
     ending: endingOf(run),
-    threadId: session.id,
-    runId: run.id,
+    threadId: session.threadId,
+    runId: run.clientRunId,
     snapshot: session.snapshot,
     usage: [],
     messages: fullHistory(store, session.id),
