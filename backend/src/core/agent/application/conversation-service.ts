@@ -2,8 +2,9 @@ import { RequestError, ThreadBusyError } from "../domain/errors.js";
 import type { AgentCatalog, AgentCatalogDescription } from "./ports/agent-catalog.js";
 import type { Clock } from "./ports/clock.js";
 import type { ConversationQueries, StoredChatMessage } from "./ports/conversation-queries.js";
-import type { RunEventStream, StoredRunEvent } from "./ports/run-event-stream.js";
-import type { RunView, SessionView } from "./ports/run-store.js";
+import type { FollowInput, RunEventStream, StoredRunEvent } from "./ports/run-event-stream.js";
+import type { RunStore, RunView, SessionView } from "./ports/run-store.js";
+import { recordedEnding } from "./recorded-ending.js";
 
 /** The read side of the api: runs, sessions, history, a run's event stream, the agents. */
 export class ConversationService {
@@ -13,6 +14,9 @@ export class ConversationService {
       events: RunEventStream;
       catalog: AgentCatalog;
       clock: Clock;
+      /** The record a follower's terminal event comes from when the run's stream is gone. */
+      record: Pick<RunStore, "findRun" | "findSession" | "history">;
+      legacyInterruptEvent: boolean;
     },
   ) {}
 
@@ -64,14 +68,17 @@ export class ConversationService {
     });
   }
 
-  /** A run's events from the start or after `after`, until its terminal event (check access first). */
-  follow(input: {
-    runId: string;
-    after?: string;
-    signal: AbortSignal;
-    onIdle?: () => void;
-  }): AsyncIterable<StoredRunEvent[]> {
-    return this.dependencies.events.follow(input);
+  /**
+   * A run's events from the start or after `after`, until its terminal event (check access
+   * first); the terminal event comes from the record when the run's stream is gone.
+   */
+  follow(input: Omit<FollowInput, "recordedEnding">): AsyncIterable<StoredRunEvent[]> {
+    const { record, legacyInterruptEvent } = this.dependencies;
+    return this.dependencies.events.follow({
+      ...input,
+      recordedEnding: () =>
+        recordedEnding({ store: record, runId: input.runId, legacyInterruptEvent }),
+    });
   }
 
   agents(): Promise<AgentCatalogDescription> {

@@ -9,6 +9,20 @@ export interface StoredRunEvent {
   terminal: boolean;
 }
 
+/** What `RunEventStream.follow` reads: a run, from where, until when. */
+export interface FollowInput {
+  runId: string;
+  /** The position of the last event the follower has (SSE `Last-Event-ID` / `after`). */
+  after?: string;
+  signal: AbortSignal;
+  onIdle?: () => void;
+  /**
+   * The run's terminal events as its record (Postgres) has them, or undefined while the record
+   * says the run has not ended: what a follower gets when the run's stream is gone.
+   */
+  recordedEnding?: () => Promise<readonly RunEvent[] | undefined>;
+}
+
 /**
  * A run's event log (Redis Stream `run:{runId}:events`): the worker appends, any api replica
  * reads and replays from a position.
@@ -27,13 +41,11 @@ export interface RunEventStream {
    * Yields stored events after `after` (from the start when absent), in batches as they
    * arrive, until the terminal event; ends early when `signal` aborts. `onIdle` is called
    * whenever no event arrived for the heartbeat interval (the SSE writer sends `: ping`).
+   * When the stream is gone, the follower still ends with a terminal event: `recordedEnding`'s
+   * once the record says the run ended (until then it waits); a position past the end of a
+   * finished run ends at once.
    */
-  follow(input: {
-    runId: string;
-    after?: string;
-    signal: AbortSignal;
-    onIdle?: () => void;
-  }): AsyncIterable<StoredRunEvent[]>;
+  follow(input: FollowInput): AsyncIterable<StoredRunEvent[]>;
   /** Every event stored so far, in order (recovery and tests). */
   readAll(runId: string): Promise<StoredRunEvent[]>;
   /**

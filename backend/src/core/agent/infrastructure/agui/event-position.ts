@@ -5,13 +5,19 @@ export interface EventPosition {
   index?: number;
 }
 
-const POSITION = /^(\d+-\d+)(?::(\d+))?$/;
+/**
+ * The entry id of terminal events made from the Postgres record when the run's Redis stream is
+ * gone: the greatest id Redis allows, so a reconnect after them is past the end of any stream.
+ */
+export const RECORDED_ENDING_ENTRY = "18446744073709551615-18446744073709551615";
+
+const POSITION = /^(\d+)-(\d+)(?::(\d+))?$/;
 
 /** Reads an SSE id / `after` value (`<entry id>` or `<entry id>:<index>`); absent → the start. */
 export function parseEventPosition(value: string | undefined): EventPosition {
   const match = value ? POSITION.exec(value) : null;
   if (!match) return { entry: "0-0" };
-  return match[2] === undefined
-    ? { entry: match[1] as string }
-    : { entry: match[1] as string, index: Number(match[2]) };
+  // Without leading zeros, as Redis writes ids, so ids compare as Redis orders them.
+  const entry = `${BigInt(match[1] as string)}-${BigInt(match[2] as string)}`;
+  return match[3] === undefined ? { entry } : { entry, index: Number(match[3]) };
 }

@@ -1,14 +1,17 @@
-import { EventType } from "@ag-ui/core";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { RunEvent } from "../../application/ports/run-event.js";
-import type { RunEventStream, StoredRunEvent } from "../../application/ports/run-event-stream.js";
-import { storableJsonText } from "../../domain/storable-text.js";
-import { toAgUiEvent } from "./agui-event-mapper.js";
-import type { BlockingConnectionPool } from "./blocking-connection-pool.js";
-import { parseEventPosition } from "./event-position.js";
+import type {
+  FollowInput,
+  RunEventStream,
+  StoredRunEvent,
+} from "../../application/ports/run-event-stream.js";
+import { parseEventPosition, RECORDED_ENDING_ENTRY } from "./event-position.js";
+import type { FollowerSubscription } from "./follower-subscription.js";
 import { OpenEventTracker } from "./open-event-tracker.js";
+import type { RunStreamHub } from "./run-stream-hub.js";
+import { compareEntryIds, encodeBatch, type StreamEntry, toStored } from "./stream-entries.js";
 
-const TERMINAL_TYPES = new Set<string>([EventType.RUN_FINISHED, EventType.RUN_ERROR]);
 const READ_BATCH = 256;
 /**
  * The lowest entry id Redis accepts: a run's first entry gets it, so its SSE id is known before
@@ -24,8 +27,8 @@ export interface RedisRunEventStreamOptions {
    * before the job that follows it on the same socket. @defaultValue redis
    */
   firstEventRedis?: Redis;
-  /** Connections for the blocking follow reads. */
-  blockingPool: BlockingConnectionPool;
+  /** The live reads of followers, shared by all of them. */
+  hub: RunStreamHub;
   keyPrefix: string;
   /** Approximate cap on entries per run stream (`XADD MAXLEN ~`). */
   maxLength: number;
@@ -33,11 +36,17 @@ export interface RedisRunEventStreamOptions {
   heartbeatMs: number;
 }
 
+/** Where a follower stands once it has read everything stored after its position. */
+type StreamEnd = "open" | "ended" | "missing";
+
 /**
  * Run events on a Redis Stream per run (`{prefix}:run:{runId}:events`). One entry holds one
  * batch of AG-UI events (`d`: their JSON, one per line; `t`: "1" when the batch ends the run),
  * so a burst of tokens costs one command, not one per token. Each event's position is
  * `<entry id>:<index>`, which is what SSE `id:` carries and what `after` accepts.
+ *
+ * Followers read what is already stored with range reads on the command connection and then
+ * take live entries from the hub, so a follower never holds a connection of its own.
  */
 export class RedisRunEventStream implements RunEventStream {
   constructor(private readonly options: RedisRunEventStreamOptions) {}
@@ -86,19 +95,18 @@ export class RedisRunEventStream implements RunEventStream {
     if (failure?.[0]) throw failure[0];
   }
 
-  async *follow({
-    runId,
-    after,
-    signal,
-    onIdle,
-  }: {
-    runId: string;
-    after?: string;
-    signal: AbortSignal;
-    onIdle?: () => void;
-  }): AsyncIterable<StoredRunEvent[]> {
+  async *follow(input: FollowInput): AsyncIterable<StoredRunEvent[]> {
+    const { runId, after, signal } = input;
     const key = this.key(runId);
     const position = parseEventPosition(after);
+    if (position.entry === RECORDED_ENDING_ENTRY) {
+      // Inside the ending made from the record: its rest, then nothing.
+      if (position.index === undefined || !input.recordedEnding) return;
+      const ending = await input.recordedEnding();
+      const rest = ending ? recordedEndingEvents(ending).slice(position.index + 1) : [];
+      if (rest.length > 0) yield rest;
+      return;
+    }
     let cursor = position.entry;
     if (position.index !== undefined || cursor !== "0-0") {
       // Resuming inside an entry: the rest of that entry first. A reconnect after the terminal
@@ -111,45 +119,63 @@ export class RedisRunEventStream implements RunEventStream {
       // The entry's last event is the rest's last one when anything was left.
       if (stored.at(-1)?.terminal) return;
     }
-    while (!signal.aborted) {
-      const connection = await this.options.blockingPool.acquire();
-      const abandon = () => this.options.blockingPool.discard(connection);
-      signal.addEventListener("abort", abandon, { once: true });
-      let reply: [string, [string, string[]][]][] | null;
-      try {
-        reply = (await connection.xread(
+    // Subscribed before the range reads: whatever the hub reads from now on reaches the
+    // buffer, and the range reads cover everything stored before, so nothing falls between.
+    let subscription = this.options.hub.subscribe(key, cursor);
+    try {
+      let endChecked = false;
+      while (!signal.aborted) {
+        const entries = (await this.options.redis.xrange(
+          key,
+          `(${cursor}`,
+          "+",
           "COUNT",
           READ_BATCH,
-          "BLOCK",
-          this.options.heartbeatMs,
-          "STREAMS",
-          key,
-          cursor,
-        )) as [string, [string, string[]][]][] | null;
-      } catch (error) {
-        if (signal.aborted) return;
-        this.options.blockingPool.discard(connection);
-        throw error;
-      } finally {
-        signal.removeEventListener("abort", abandon);
+        )) as StreamEntry[];
+        if (entries.length > 0) {
+          const batch = entries.flatMap(([id, fields]) => toStored(id, fields));
+          cursor = (entries.at(-1) as StreamEntry)[0];
+          yield batch;
+          if (batch.at(-1)?.terminal) return;
+          if (entries.length === READ_BATCH) continue;
+        } else if (!endChecked) {
+          endChecked = true;
+          const end = await this.streamEnd(key, cursor);
+          if (end === "ended") return;
+          if (end === "missing") {
+            if (yield* this.awaitRecordedEnding(input)) return;
+            continue;
+          }
+        }
+        // Live: entries from the hub until the end, an overflow or a vanished stream.
+        for (;;) {
+          const wake = await subscription.next(this.options.heartbeatMs, signal);
+          if (wake.type === "aborted") return;
+          if (wake.type === "overflowed") {
+            subscription = this.resubscribe(subscription, cursor);
+            break;
+          }
+          if (wake.type === "idle") {
+            if ((await this.options.redis.exists(key)) === 0) {
+              if (yield* this.awaitRecordedEnding(input)) return;
+              break;
+            }
+            input.onIdle?.();
+            continue;
+          }
+          const batch: StoredRunEvent[] = [];
+          for (const { entry, events } of wake.entries) {
+            if (compareEntryIds(entry, cursor) <= 0) continue;
+            batch.push(...events);
+            cursor = entry;
+          }
+          if (batch.length === 0) continue;
+          yield batch;
+          if (batch.at(-1)?.terminal) return;
+        }
       }
-      if (signal.aborted) return;
-      this.options.blockingPool.release(connection);
-      if (!reply) {
-        // Admission creates the stream with RUN_STARTED, so a missing key means its retention
-        // ran out (or the run never existed): there is nothing left to wait for.
-        if ((await this.options.redis.exists(key)) === 0) return;
-        onIdle?.();
-        continue;
-      }
-      const batch: StoredRunEvent[] = [];
-      for (const [id, fields] of reply[0]?.[1] ?? []) {
-        batch.push(...toStored(id, fields));
-        cursor = id;
-        if (batch.at(-1)?.terminal) break;
-      }
-      if (batch.length > 0) yield batch;
-      if (batch.at(-1)?.terminal) return;
+    } finally {
+      this.options.hub.unsubscribe(subscription);
     }
   }
 
@@ -165,34 +191,54 @@ export class RedisRunEventStream implements RunEventStream {
     await this.append(runId, closing);
     return closing.length;
   }
+
+  private resubscribe(subscription: FollowerSubscription, cursor: string): FollowerSubscription {
+    this.options.hub.unsubscribe(subscription);
+    return this.options.hub.subscribe(subscription.key, cursor);
+  }
+
+  /** After the range reads found nothing: is the stream gone, ended at the cursor, or open? */
+  private async streamEnd(key: string, cursor: string): Promise<StreamEnd> {
+    const [last] = (await this.options.redis.xrevrange(key, "+", "-", "COUNT", 1)) as StreamEntry[];
+    if (!last) return "missing";
+    const ended = toStored(last[0], last[1]).at(-1)?.terminal ?? false;
+    return ended && compareEntryIds(last[0], cursor) <= 0 ? "ended" : "open";
+  }
+
+  /**
+   * The run's stream is gone (retention, a Redis restart): a run the record holds as ended
+   * gets its terminal events from the record; otherwise wait (with heartbeats) until the
+   * record ends it or the stream is back. True when the follower is done.
+   */
+  private async *awaitRecordedEnding(
+    input: FollowInput,
+  ): AsyncGenerator<StoredRunEvent[], boolean> {
+    const { signal, recordedEnding } = input;
+    if (!recordedEnding) return true;
+    const key = this.key(input.runId);
+    while (!signal.aborted) {
+      const ending = await recordedEnding();
+      if (ending) {
+        yield recordedEndingEvents(ending);
+        return true;
+      }
+      await sleep(this.options.heartbeatMs, undefined, { signal }).catch(() => {});
+      if (signal.aborted) break;
+      if ((await this.options.redis.exists(key)) === 1) return false;
+      input.onIdle?.();
+    }
+    return true;
+  }
 }
 
-/** One entry's fields: the events' JSON, one per line, and whether the batch ends the run. */
-function encodeBatch(events: readonly RunEvent[]): { terminal: "0" | "1"; data: string } {
-  let data = "";
-  let lastType = "";
-  for (const runEvent of events) {
-    const event = toAgUiEvent(runEvent);
-    // The stream shows what history stores: the storable-text rule (domain/storable-text.ts).
-    const json = storableJsonText(event);
-    data += data ? `\n${json}` : json;
-    lastType = event.type;
-  }
-  return { terminal: TERMINAL_TYPES.has(lastType) ? "1" : "0", data };
-}
-
-/** The events of one stream entry, each with its position `<entry id>:<index>`. */
-function toStored(id: string, fields: string[]): StoredRunEvent[] {
-  let terminal = false;
-  let data = "";
-  for (let index = 0; index < fields.length; index += 2) {
-    if (fields[index] === "t") terminal = fields[index + 1] === "1";
-    else if (fields[index] === "d") data = fields[index + 1] ?? "";
-  }
-  const lines = data.split("\n");
-  return lines.map((line, index) => ({
-    id: `${id}:${index}`,
-    data: line,
-    terminal: terminal && index === lines.length - 1,
-  }));
+/** Terminal events made from the record, at the position past the end of any stream. */
+function recordedEndingEvents(events: readonly RunEvent[]): StoredRunEvent[] {
+  return events.map((event, index) => {
+    const { terminal, data } = encodeBatch([event]);
+    return {
+      id: `${RECORDED_ENDING_ENTRY}:${index}`,
+      data,
+      terminal: terminal === "1" && index === events.length - 1,
+    };
+  });
 }

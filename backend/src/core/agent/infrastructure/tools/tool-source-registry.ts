@@ -161,6 +161,15 @@ export class ToolSourceRegistry implements ToolInvoker {
     }
   }
 
+  /** Asks every source to list its tools again; a source that fails keeps its last list. */
+  async refresh(onError: (source: string, error: unknown) => void): Promise<void> {
+    await Promise.all(
+      [...this.sources.values()].map(({ source }) =>
+        source.refresh?.().catch((error: unknown) => onError(source.name, error)),
+      ),
+    );
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.sources.values()].map(({ source }) => source.close()));
   }

@@ -19,5 +19,7 @@ export interface ToolSource {
   }): Promise<unknown>;
   /** Tools the source declares itself (an MCP server's list), under their configured names. */
   listedTools(): readonly ToolConfig[];
+  /** Lists the tools again (on a configuration reload); sources that list nothing need not. */
+  refresh?(): Promise<void>;
   close(): Promise<void>;
 }
