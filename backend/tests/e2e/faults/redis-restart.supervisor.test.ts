@@ -62,6 +62,19 @@ afterAll(async () => {
   await database?.drop();
 });
 
+/** Retries `probe` until it passes (at most 5 s). */
+async function eventually<T>(probe: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      return await probe();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 function turn(threadId: string, marker: string, agent?: string) {
   return {
     threadId,
@@ -108,6 +121,27 @@ describe("Redis restarted empty with runs queued, running and waiting for approv
       return turn(uniqueId("thread"), marker);
     });
     for (const input of queued) expect((await client.postRun(input)).status).toBe(202);
+
+    await redis.kill();
+    // While Redis is down: readiness names it within a second, a new run is refused with 503.
+    const readiness = await eventually(async () => {
+      const started = Date.now();
+      const response = await fetch(`${services.baseUrl}/readyz`);
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(response.status).toBe(503);
+      return response;
+    });
+    expect(readiness.headers.get("retry-after")).toBe("5");
+    expect(await readiness.json()).toMatchObject({
+      checks: { postgres: "ok", redis: "unreachable" },
+      error: { code: "SERVICE_UNAVAILABLE", details: { dependency: "redis" } },
+    });
+    const refused = await client.request("/runs", { body: turn(uniqueId("thread"), "refused") });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("5");
+    expect(await refused.json()).toMatchObject({
+      error: { code: "SERVICE_UNAVAILABLE", details: { dependency: "redis" } },
+    });
 
     await redis.restart();
     const faultEnded = Date.now();
