@@ -18,7 +18,7 @@ export const runs = pgTable(
   {
     /** Storage id (BullMQ job id, Redis keys): the runId when safe and free, else derived. */
     id: text("id").primaryKey(),
-    /** The client's AG-UI runId; unique per user. */
+    /** The client's AG-UI runId; unique per user among runs not superseded. */
     clientRunId: text("client_run_id").notNull(),
     /** The session's AG-UI threadId (as the client names it). */
     threadId: text("thread_id").notNull(),
@@ -45,6 +45,11 @@ export const runs = pgTable(
     leaseExpiresAt: timestamptz("lease_expires_at"),
     /** When the supervisor first found the run with neither a job nor a live worker. */
     strandedAt: timestamptz("stranded_at"),
+    /**
+     * When a new turn took this run's client run id (a repeated runId with new content): the
+     * client run id then names the new run.
+     */
+    supersededAt: timestamptz("superseded_at"),
     /** Times the supervisor queued the run again. */
     recoveries: integer("recoveries").notNull().default(0),
     ...usageTotals(),
@@ -58,7 +63,9 @@ export const runs = pgTable(
       "runs_status_check",
       sql`${table.status} in ('queued', 'running', 'interrupted', 'succeeded', 'failed', 'cancelled')`,
     ),
-    uniqueIndex("runs_user_client_run_key").on(table.userId, table.clientRunId),
+    uniqueIndex("runs_user_client_run_key")
+      .on(table.userId, table.clientRunId)
+      .where(sql`${table.supersededAt} is null`),
     unique("runs_session_idempotency_key").on(table.sessionId, table.idempotencyKey),
     index("runs_session_created_idx").on(table.sessionId, table.createdAt),
     index("runs_status_idx").on(table.status),

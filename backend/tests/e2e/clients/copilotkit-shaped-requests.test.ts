@@ -3,6 +3,7 @@ import { CLIENT_VERSIONS, VersionedClient } from "../../support/agui-client-vers
 import { uniqueId } from "../../support/database.js";
 import { type HitlEnvironment, startHitlEnvironment } from "../../support/hitl-environment.js";
 import { sentToolResults } from "../../support/hitl-scripted-conversations.js";
+import { tokenFor } from "../../support/jwt.js";
 import {
   newToolCallId,
   PICK_COLOR_TOOL,
@@ -124,10 +125,9 @@ describe("useInterrupt's resume: a tool message and a resume entry for the same 
     expect(await t0Text(p.threadId)).toBe("Sent.");
   });
 
-  // Needs the reliability branch's rule "same runId + new content = new turn" (OWNERS.md):
-  // CopilotKit reuses the interrupted run's runId for the resume. Until that branch is on
-  // main the backend replays the interrupted run, so this is marked as failing.
-  it.fails("[needs the repeated-runId rule] with the interrupted run's runId (as CopilotKit sends it): a new turn, not a replay", async () => {
+  // CopilotKit reuses the interrupted run's runId for the resume: a repeated runId with new
+  // content (answers to calls the thread waits for) is a new turn, not a replay.
+  it("with the interrupted run's runId (as CopilotKit sends it): a new turn, not a replay", async () => {
     const p = await pausedTransfer("Cancelled, as you wish.");
     p.agent.addMessage({
       id: uniqueId("m"),
@@ -147,6 +147,36 @@ describe("useInterrupt's resume: a tool message and a resume entry for the same 
     expect(tools).toHaveLength(1);
     expect(JSON.parse(String(tools[0]?.content))).toMatchObject({ status: "rejected" });
     expect(await t0Text(p.threadId)).toBe("Cancelled, as you wish.");
+    // Two runs: the interrupted one (superseded) and the new turn, which now owns the runId.
+    const runs = await env.db.runs(p.threadId);
+    expect(runs.map((run) => [run.kind, run.status])).toEqual([
+      ["run", "interrupted"],
+      ["resume", "succeeded"],
+    ]);
+
+    // The same request again is a replay of the new turn: nothing new runs or is stored.
+    const replay = await fetch(`${env.services.baseUrl}/api/v1/agent/runs`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${await tokenFor(p.userId)}`,
+        "content-type": "application/json",
+        accept: "application/json",
+      },
+      body: JSON.stringify({
+        threadId: p.threadId,
+        runId: p.interruptedRunId,
+        messages: p.agent.messages,
+        tools: [],
+        context: [],
+        state: {},
+        forwardedProps: SINGLE_STAGE,
+        resume: [{ interruptId: p.interruptId, status: "cancelled" }],
+      }),
+    });
+    expect(replay.status).toBe(202);
+    expect(await replay.json()).toMatchObject({ replayed: true, status: "succeeded" });
+    expect(await env.db.runs(p.threadId)).toHaveLength(2);
+    expect(await env.db.toolExecutions(p.callId)).toEqual([]);
   });
 });
 

@@ -45,6 +45,7 @@ export class RunAdmissions {
     context,
     plan,
     plainTurn = false,
+    answersCalls = false,
   }: {
     userId: string;
     /** The client's runId. */
@@ -61,6 +62,8 @@ export class RunAdmissions {
     plan: (session: SessionView) => PlannedRun;
     /** The request answers no tool call (see AdmissionRequest.plainTurn). */
     plainTurn?: boolean;
+    /** The request carries resume entries or tool results (see AdmissionRequest.answersCalls). */
+    answersCalls?: boolean;
   }): Promise<RunAcceptance> {
     const { store, queue, events, clock } = this.dependencies;
     // Redis away: refuse now (503) rather than record a run nobody can queue.
@@ -79,6 +82,7 @@ export class RunAdmissions {
           workflow,
           now,
           plainTurn,
+          answersCalls,
           ...(idempotencyKey ? { idempotencyKey } : {}),
         },
         (session) => {

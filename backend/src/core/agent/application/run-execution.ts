@@ -12,6 +12,7 @@ import {
   addUsage,
   continueRun,
   type StateSnapshot,
+  cursorIsRunning,
   setRunStatus,
   startRun,
 } from "../domain/state-snapshot.js";
@@ -182,7 +183,7 @@ export class RunExecution {
     let snapshot = this.snapshot;
     let audit: AuditRecord[] = [];
     // The snapshot's cursor names runs as the client does (it is shown to the client).
-    if (snapshot.run?.run_id !== this.run.clientRunId) {
+    if (!cursorIsRunning(snapshot, this.run.clientRunId)) {
       try {
         if (this.run.kind === "run") {
           const [firstStage] = await catalog.workflowStages(this.session.workflow);
@@ -347,7 +348,7 @@ export class RunExecution {
     let ending = intended;
     this.publisher.closeOpen();
     let status = runStatusOf(ending);
-    if (this.started && this.snapshot.run?.run_id === this.run.clientRunId) {
+    if (this.started && cursorIsRunning(this.snapshot, this.run.clientRunId)) {
       this.snapshot = setRunStatus(this.snapshot, status);
     }
     try {

@@ -59,6 +59,9 @@ export class RunService {
     const inputs = inputTexts(request.inputs ?? {});
     const sentState =
       request.state && Object.keys(request.state).length > 0 ? request.state : undefined;
+    const answersCalls =
+      (request.resume?.length ?? 0) > 0 ||
+      trailingMessages(request.messages).some((message) => message.role === "tool");
     return admissions.admit({
       userId,
       runId: request.runId,
@@ -72,10 +75,8 @@ export class RunService {
       // The one-round-trip admission checks the plan after writing: a history that names a
       // backend tool's call may have to be refused (BACKEND_TOOL_IN_HISTORY) before anything
       // is written, so it takes the general path.
-      plainTurn:
-        !request.resume?.length &&
-        !trailingMessages(request.messages).some((message) => message.role === "tool") &&
-        !namesBackendToolCall(request.messages, backendTools),
+      plainTurn: !answersCalls && !namesBackendToolCall(request.messages, backendTools),
+      answersCalls,
       plan: (session) => {
         const planned = planAdmission({
           session,

@@ -1,6 +1,6 @@
 import { CheckpointRefusedError } from "../domain/errors.js";
 import { isActiveRunStatus } from "../domain/run-status.js";
-import { setRunStatus } from "../domain/state-snapshot.js";
+import { cursorIsRunning, setRunStatus } from "../domain/state-snapshot.js";
 import type { Clock } from "./ports/clock.js";
 import type { RunEventStream } from "./ports/run-event-stream.js";
 import type { RunJob } from "./ports/run-job.js";
@@ -53,7 +53,7 @@ export async function endUnclaimedRun(
     return true;
   }
   // The snapshot's cursor and the events name the run as its client does.
-  const started = session.snapshot.run?.run_id === current.clientRunId;
+  const started = cursorIsRunning(session.snapshot, current.clientRunId);
   const snapshot = started ? setRunStatus(session.snapshot, status) : session.snapshot;
   const holds = session.activeRunId === run.id;
   // The user's turn is kept even though no agent answered it (as a worker does on cancel).

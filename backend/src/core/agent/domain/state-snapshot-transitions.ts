@@ -33,12 +33,21 @@ export type StartRunInput = {
 };
 
 /**
+ * The cursor is this run's, started and not ended: a retried attempt finds it so. A run id is
+ * compared with its status because a new turn may reuse the runId of an ended run (a repeated
+ * runId with new content), whose cursor names the same id.
+ */
+export function cursorIsRunning(snapshot: StateSnapshot, runId: string): boolean {
+  return snapshot.run?.run_id === runId && snapshot.run.status === "running";
+}
+
+/**
  * A fresh cursor at the first stage. Settled calls of the previous run are dropped; unsettled
  * ones (open or approved but not executed) refuse the start. Starting the run the cursor
  * already holds is a replay and changes nothing.
  */
 export function startRun(snapshot: StateSnapshot, input: StartRunInput): StateSnapshot {
-  if (snapshot.run?.run_id === input.runId) {
+  if (cursorIsRunning(snapshot, input.runId)) {
     return snapshot;
   }
   const unsettled = snapshot.pending_tool_calls.filter(
@@ -88,7 +97,7 @@ export function continueRun(
   },
 ): StateSnapshot {
   const run = requireRun(snapshot, "continue");
-  if (run.run_id === runId) {
+  if (cursorIsRunning(snapshot, runId)) {
     return snapshot;
   }
   return checked({

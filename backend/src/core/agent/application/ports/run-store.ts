@@ -90,6 +90,11 @@ export interface AdmissionRequest {
    * needs no decision either, it can be admitted in one round trip.
    */
   plainTurn?: boolean;
+  /**
+   * The request carries resume entries or tool results: with a runId already used on the
+   * thread, it is a new turn when it answers calls the thread is waiting for.
+   */
+  answersCalls?: boolean;
   now: Date;
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { runs } from "../../../../models/index.js";
 import type { RunStatus } from "../../domain/run-status.js";
 import type { Database, Executor } from "./database.js";
@@ -57,7 +57,10 @@ export class DrizzleRunRepository {
     return row;
   }
 
-  /** The user's run named `clientRunId` (another user's run of that name is not it). */
+  /**
+   * The user's run named `clientRunId` (another user's run of that name is not it; a run a
+   * later turn superseded is not it either).
+   */
   async findForUser(
     { clientRunId, userId }: { clientRunId: string; userId: string },
     executor: Executor = this.db,
@@ -65,7 +68,9 @@ export class DrizzleRunRepository {
     const [row] = await executor
       .select()
       .from(runs)
-      .where(and(eq(runs.userId, userId), eq(runs.clientRunId, clientRunId)));
+      .where(
+        and(eq(runs.userId, userId), eq(runs.clientRunId, clientRunId), isNull(runs.supersededAt)),
+      );
     return row;
   }
 

@@ -21,10 +21,11 @@ export const ADMISSION_READ = `
   select
     (select ${jsonRowWithExactCost("s")} from session s) as session,
     (select ${jsonRowWithExactCost("r")} from runs r
-       where (r.user_id = $1 and r.client_run_id = $3)
+       where (r.user_id = $1 and r.client_run_id = $3 and r.superseded_at is null)
           or ($4::text is not null and r.session_id = (select id from session)
               and r.idempotency_key = $4)
-       order by (r.user_id = $1 and r.client_run_id = $3) desc limit 1) as run`;
+       order by (r.user_id = $1 and r.client_run_id = $3 and r.superseded_at is null) desc
+       limit 1) as run`;
 
 /** The JSON argument of agent_checkpoint. */
 export function checkpointPayload(checkpoint: Checkpoint) {

@@ -86,7 +86,13 @@ export class PostgresRunStore implements RunStore {
         ],
       });
       const read = rows[0];
-      if (read?.run) return replayOf(request, runViewFromJson(read.run), read.session);
+      let superseding: RunView | undefined;
+      if (read?.run) {
+        const known = runViewFromJson(read.run);
+        if (!answersWaitingCalls(request, known, read.session, check))
+          return replayOf(request, known, read.session);
+        superseding = known;
+      }
       if (read?.session && read.session.deleted_at !== null) {
         throw new RequestError({
           code: "NOT_FOUND",
@@ -97,11 +103,9 @@ export class PostgresRunStore implements RunStore {
       const session = existing ?? newSessionView(request);
       const plan = check(session);
       try {
-        const { rows: written } = await this.pool.query<{ admitted: AdmitResult }>({
-          name: "agent_admit",
-          text: "select agent_admit($1::jsonb) as admitted",
-          values: [
-            JSON.stringify({
+        const admitted = await this.writeAdmission(
+          superseding,
+          JSON.stringify({
               session_id: existing ? existing.id : null,
               thread_id: request.threadId,
               user_id: request.userId,
@@ -113,10 +117,7 @@ export class PostgresRunStore implements RunStore {
               idempotency_key: request.idempotencyKey ?? null,
               now: request.now.toISOString(),
             }),
-          ],
-        });
-        const admitted = written[0]?.admitted;
-        if (!admitted) throw new Error("agent_admit returned nothing");
+        );
         return {
           run: admittedRun({
             request,
@@ -151,6 +152,49 @@ export class PostgresRunStore implements RunStore {
         }
         throw error;
       }
+    }
+  }
+
+  /**
+   * `agent_admit`; with `superseding`, in one transaction with marking that run superseded, so
+   * the new turn takes its client run id (a concurrent change of that run reads again).
+   */
+  private async writeAdmission(
+    superseding: RunView | undefined,
+    payload: string,
+  ): Promise<AdmitResult> {
+    if (!superseding) {
+      const { rows } = await this.pool.query<{ admitted: AdmitResult }>({
+        name: "agent_admit",
+        text: "select agent_admit($1::jsonb) as admitted",
+        values: [payload],
+      });
+      if (!rows[0]?.admitted) throw new Error("agent_admit returned nothing");
+      return rows[0].admitted;
+    }
+    const client = await this.pool.connect();
+    try {
+      await client.query("begin");
+      const marked = await client.query(
+        `update runs set superseded_at = now()
+          where id = $1 and superseded_at is null and status not in ('queued', 'running')`,
+        [superseding.id],
+      );
+      if (marked.rowCount !== 1) {
+        throw Object.assign(new Error("the superseded run changed"), { code: SESSION_CHANGED });
+      }
+      const { rows } = await client.query<{ admitted: AdmitResult }>(
+        "select agent_admit($1::jsonb) as admitted",
+        [payload],
+      );
+      await client.query("commit");
+      if (!rows[0]?.admitted) throw new Error("agent_admit returned nothing");
+      return rows[0].admitted;
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
     }
   }
 
@@ -443,6 +487,28 @@ type AdmitTurnResult =
 /** What agent_admit answers: the session's new version and the storage ids. */
 type AdmitResult = { version: number; session_id: string; run_id: string };
 const MAX_ADMISSION_ATTEMPTS = 5;
+
+/**
+ * A repeated run id with new content is a new turn, not a replay (CopilotKit's useInterrupt
+ * resumes with the interrupted run's runId): the request answers calls the thread is waiting
+ * for, on the thread of that run, which is over. The same request again finds the new run
+ * (which consumed the answers) and is a replay of it.
+ */
+function answersWaitingCalls(
+  request: AdmissionRequest,
+  known: RunView,
+  session: JsonRow | null,
+  check: AdmissionCheck,
+): boolean {
+  if (!request.answersCalls || !session || known.sessionId !== session.id) return false;
+  if (known.status === "queued" || known.status === "running") return false;
+  try {
+    return check(sessionViewFromJson(session)).kind === "resume";
+  } catch {
+    // Not an answer to anything waiting (already answered: the replay of an earlier request).
+    return false;
+  }
+}
 
 /**
  * A run id the user already used answers with that run, never a new one: a replay on the same
