@@ -213,6 +213,7 @@ export class CompositionRoot {
       resumes: new ResumeService({
         admissions,
         queries: this.queries,
+        catalog: this.catalog,
         clock: systemClock,
         ids: randomIds,
         validator: this.validator,
@@ -354,13 +355,14 @@ export class CompositionRoot {
       tools: new ToolExecutor(
         toolSources,
         new PostgresToolExecutionLedger(this.database.db),
+        this.validator,
         this.toolLogger(),
       ),
       ids: randomIds,
       clock: systemClock,
       callSettings: callSettings(this.settings),
       defaultApprovalTtlSeconds: this.settings.runtime.approval_ttl_seconds,
-      validator: new AjvJsonSchemaValidator(),
+      validator: this.validator,
       agentStateMaxBytes: this.settings.runtime.agent_state_max_bytes,
     });
     return new RunExecutor({

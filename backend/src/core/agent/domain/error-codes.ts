@@ -33,6 +33,8 @@ export const REQUEST_ERROR_CODES = [
   "REQUEST_TIMEOUT",
   "UNSUPPORTED_MEDIA_TYPE",
   "HEADERS_TOO_LARGE",
+  "TOOL_ARGS_INVALID",
+  "BACKEND_TOOL_IN_HISTORY",
   "SERVICE_UNAVAILABLE",
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
@@ -69,6 +71,8 @@ export function httpStatusFor(code: ErrorCode): number {
   switch (code) {
     case "VALIDATION_ERROR":
     case "TOOL_NAME_CONFLICT":
+    case "TOOL_ARGS_INVALID":
+    case "BACKEND_TOOL_IN_HISTORY":
     case "UNKNOWN_TOOL":
     case "INPUT_MISSING":
     case "UNSUPPORTED_CONTENT":
@@ -177,6 +181,8 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "REQUEST_TIMEOUT":
     case "UNSUPPORTED_MEDIA_TYPE":
     case "HEADERS_TOO_LARGE":
+    case "TOOL_ARGS_INVALID":
+    case "BACKEND_TOOL_IN_HISTORY":
     case "SERVICE_UNAVAILABLE":
     case "ILLEGAL_TOOL_CALL_TRANSITION":
     case "SNAPSHOT_INVALID":

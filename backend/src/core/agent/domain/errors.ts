@@ -192,6 +192,8 @@ export function errorFromJSON({
     case "REQUEST_TIMEOUT":
     case "UNSUPPORTED_MEDIA_TYPE":
     case "HEADERS_TOO_LARGE":
+    case "TOOL_ARGS_INVALID":
+    case "BACKEND_TOOL_IN_HISTORY":
     case "SERVICE_UNAVAILABLE":
       return new RequestError({ ...init, code });
     default:

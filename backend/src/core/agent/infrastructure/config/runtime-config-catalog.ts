@@ -40,6 +40,11 @@ export class RuntimeConfigCatalog implements AgentCatalog {
     return new BackendToolNames(Object.keys(config.tools), prefixes);
   }
 
+  async backendToolParameters(): Promise<ReadonlyMap<string, Record<string, unknown>>> {
+    const { tools } = await this.loader.get();
+    return new Map(Object.values(tools).map((tool) => [tool.name, tool.parameters]));
+  }
+
   async describe(): Promise<AgentCatalogDescription> {
     const config = await this.loader.get();
     return {
