@@ -134,7 +134,7 @@ export function mcpSourceScenarios(
     const turn = firstTurn({ text: `Wait ${marker}` });
     const before = mcpCalls(project.callLog).length;
     await admitRun(project.runtime, userId, turn);
-    const running = project.runtime.executeJob(turn.runId);
+    const running = project.runtime.executeJob(turn.runId, { claim: true });
     await eventually(
       () =>
         mcpCalls(project.callLog)
