@@ -39,13 +39,16 @@ export class InProcessRuntime {
 
   /**
    * Executes the queued job of `runId` (a storage id, or a client run id whose storage id
-   * differs: `:`, digits only…) in this process, as a worker would.
+   * differs: `:`, digits only…) in this process, as a worker would. `claim`: take the job off
+   * the queue first, so the api sees the run as held by a worker (a cancel then signals this
+   * execution instead of ending the run itself); the job cannot run again.
    */
-  async executeJob(runId: string, { finalAttempt = true } = {}): Promise<void> {
+  async executeJob(runId: string, { finalAttempt = true, claim = false } = {}): Promise<void> {
     const job =
       (await this.root.queue.queue.getJob(runId)) ??
       (await this.root.queue.queue.getJob(await this.storageRunId(runId)));
     if (!job) throw new Error(`no queued job for run ${runId}`);
+    if (claim) await job.remove();
     this.executor ??= await this.root.runExecutor();
     await this.root.cancels.listen();
     const attempt = (this.attempts.get(runId) ?? 0) + 1;
