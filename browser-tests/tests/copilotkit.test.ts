@@ -151,13 +151,13 @@ describe.each<Mode>(["runtime", "direct"])("CopilotKit 1.74/1.75 (%s)", (mode) =
     });
   }
 
-  // useInterrupt resumes with the interrupted run's runId: these need the reliability branch's
-  // rule "same runId + new content = new turn" (see docs/runtime/compatibility.md).
+  // useInterrupt resumes with the interrupted run's runId: a repeated runId with new content is a
+  // new turn (see docs/runtime/compatibility.md).
   for (const [choice, button, reply] of [
     ["approves", "Approve transfer", "Transfer sent."],
     ["rejects", "Reject transfer", "Transfer not sent."],
   ] as const) {
-    it.fails(`[needs the repeated-runId rule] useInterrupt: the user ${choice} a backend tool call`, async () => {
+    it(`useInterrupt: the user ${choice} a backend tool call`, async () => {
       const { page } = await openChat(mode);
       const { tag, text } = conversation();
       env.conversations.script(
