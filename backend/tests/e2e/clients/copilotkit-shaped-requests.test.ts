@@ -3,7 +3,6 @@ import { CLIENT_VERSIONS, VersionedClient } from "../../support/agui-client-vers
 import { uniqueId } from "../../support/database.js";
 import { type HitlEnvironment, startHitlEnvironment } from "../../support/hitl-environment.js";
 import { sentToolResults } from "../../support/hitl-scripted-conversations.js";
-import { tokenFor } from "../../support/jwt.js";
 import {
   newToolCallId,
   PICK_COLOR_TOOL,
@@ -11,6 +10,7 @@ import {
   SINGLE_STAGE,
   transferCall,
 } from "../../support/hitl-tools.js";
+import { tokenFor } from "../../support/jwt.js";
 
 /*
  * Requests exactly as CopilotKit 1.74/1.75 builds them (with its @ag-ui/client 0.0.59), for

@@ -11,8 +11,8 @@ import type { SessionStatus } from "../domain/run-status.js";
 import {
   addUsage,
   continueRun,
-  type StateSnapshot,
   cursorIsRunning,
+  type StateSnapshot,
   setRunStatus,
   startRun,
 } from "../domain/state-snapshot.js";

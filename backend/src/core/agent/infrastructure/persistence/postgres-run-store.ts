@@ -106,17 +106,17 @@ export class PostgresRunStore implements RunStore {
         const admitted = await this.writeAdmission(
           superseding,
           JSON.stringify({
-              session_id: existing ? existing.id : null,
-              thread_id: request.threadId,
-              user_id: request.userId,
-              workflow: session.workflow,
-              expected_version: existing ? existing.version : null,
-              client_run_id: request.clientRunId,
-              kind: plan.kind,
-              parent_client_run_id: plan.parentRunId ?? null,
-              idempotency_key: request.idempotencyKey ?? null,
-              now: request.now.toISOString(),
-            }),
+            session_id: existing ? existing.id : null,
+            thread_id: request.threadId,
+            user_id: request.userId,
+            workflow: session.workflow,
+            expected_version: existing ? existing.version : null,
+            client_run_id: request.clientRunId,
+            kind: plan.kind,
+            parent_client_run_id: plan.parentRunId ?? null,
+            idempotency_key: request.idempotencyKey ?? null,
+            now: request.now.toISOString(),
+          }),
         );
         return {
           run: admittedRun({
