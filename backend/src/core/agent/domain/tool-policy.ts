@@ -80,18 +80,16 @@ export function classifyToolCall({
 export function assertNoToolNameConflict({
   clientTools,
   backendTools,
+  backendPrefixes = [],
 }: {
   clientTools: readonly DeclaredClientTool[];
   /** The configured backend tools by name (a `Set` of names or a `Map` keyed by name). */
-  backendTools: { keys(): Iterable<string> };
+  backendTools: { keys(): Iterable<string>; has(name: string): boolean };
+  /** Prefixes under which a tool source lists backend tools (an MCP source's `orders.`). */
+  backendPrefixes?: readonly string[];
 }): void {
-  const backendKeys = new Set(
-    [...backendTools.keys()].map(toolNameLookalikeKey).filter((key) => key !== ""),
-  );
-  const backendNames = new Set(backendTools.keys());
-  const conflicts = [...new Set(clientTools.map((tool) => tool.name))]
-    .filter((name) => backendNames.has(name) || backendKeys.has(toolNameLookalikeKey(name)))
-    .sort();
+  const isBackend = backendToolMatcher({ backendTools, backendPrefixes });
+  const conflicts = [...new Set(clientTools.map((tool) => tool.name))].filter(isBackend).sort();
   if (conflicts.length > 0) {
     throw new ToolNameConflictError({
       toolNames: conflicts,
@@ -100,14 +98,25 @@ export function assertNoToolNameConflict({
   }
 }
 
-/** Whether a tool name is a backend tool's, or one the model could take for it. */
-export function namesBackendTool(name: string, backendToolNames: Iterable<string>): boolean {
-  const key = toolNameLookalikeKey(name);
-  for (const backend of backendToolNames) {
-    if (backend === name) return true;
-    if (key !== "" && toolNameLookalikeKey(backend) === key) return true;
-  }
-  return false;
+/**
+ * Whether a tool name is a backend tool's, or one the model could take for it: the same name,
+ * a look-alike (toolNameLookalikeKey), or a name under a source's prefix.
+ */
+export function backendToolMatcher({
+  backendTools,
+  backendPrefixes = [],
+}: {
+  backendTools: { keys(): Iterable<string>; has?(name: string): boolean };
+  backendPrefixes?: readonly string[];
+}): (name: string) => boolean {
+  const names = new Set(backendTools.keys());
+  const keys = new Set([...names].map(toolNameLookalikeKey).filter((key) => key !== ""));
+  const prefixKeys = backendPrefixes.map(toolNameLookalikeKey).filter((key) => key !== "");
+  return (name) => {
+    if (names.has(name) || backendTools.has?.(name)) return true;
+    const key = toolNameLookalikeKey(name);
+    return key !== "" && (keys.has(key) || prefixKeys.some((prefix) => key.startsWith(prefix)));
+  };
 }
 
 function backendPolicy(

@@ -1,6 +1,7 @@
 import type {
   AgentCatalog,
   AgentCatalogDescription,
+  BackendToolNameSet,
   WorkflowInputDescription,
 } from "../../application/ports/agent-catalog.js";
 import type { RuntimeConfigLoader } from "./runtime-config-loader.js";
@@ -32,7 +33,7 @@ export class RuntimeConfigCatalog implements AgentCatalog {
    * The tools.yaml names, and every name under an MCP source's prefix: the api does not know
    * which tools a server lists, so a client tool may not take a name one could list.
    */
-  async backendToolNames(): Promise<ReadonlySet<string>> {
+  async backendToolNames(): Promise<BackendToolNameSet> {
     const config = await this.loader.get();
     const prefixes = Object.values(config.tool_sources).flatMap((source) =>
       source.kind === "mcp" ? [`${source.prefix}.`] : [],
@@ -88,7 +89,7 @@ export class RuntimeConfigCatalog implements AgentCatalog {
 class BackendToolNames extends Set<string> {
   constructor(
     names: readonly string[],
-    private readonly prefixes: readonly string[],
+    readonly prefixes: readonly string[],
   ) {
     super(names);
   }
