@@ -45,10 +45,11 @@ export interface BenchServices {
 
 /**
  * How a role is started: the compiled build with plain `node` when there is one
- * (`npm run build`), else the TypeScript sources through tsx.
+ * (`npm run build`: `dist/main.js`, or `BENCH_MAIN=<path to a main.js>`), else the TypeScript
+ * sources through tsx (also when `BENCH_SOURCES=1`).
  */
 function roleCommand(role: string): string[] {
-  const compiled = `${BACKEND}dist/src/main.js`;
+  const compiled = process.env.BENCH_MAIN ?? `${BACKEND}dist/main.js`;
   if (process.env.BENCH_SOURCES !== "1" && existsSync(compiled)) return [compiled, role];
   return ["--import", "tsx", "src/main.ts", role];
 }
@@ -125,6 +126,8 @@ export async function startBenchServices({
       process.execPath,
       [
         ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}/${role}`] : []),
+        // Node/V8 flags for both roles, e.g. heap settings (`--max-semi-space-size=4`).
+        ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
         ...roleCommand(role),
       ],
       {

@@ -9,9 +9,9 @@ import type { RunStore } from "./ports/run-store.js";
 import { endUnclaimedRun } from "./unclaimed-run-ending.js";
 
 /**
- * `POST /runs/{runId}/cancel`. A queued run whose job no worker holds (still waiting, or lost
- * by the queue) is taken off the queue and ended here: outcome cancelled, thread released, at
- * once. Otherwise cancelling is cooperative: the flag in Postgres stops the run when a worker
+ * `POST /runs/{runId}/cancel`. A run whose job no worker holds (still waiting or delayed, or a
+ * queued run the queue lost) is taken off the queue and ended here: outcome cancelled, thread
+ * released, at once. Otherwise cancelling is cooperative: the flag in Postgres stops the run when a worker
  * picks it up, the signal aborts a running one between steps and its in-flight model call, and
  * the worker ends it with RUN_FINISHED `outcome: cancelled`. A running run whose worker is
  * gone is ended as cancelled by the supervisor.
@@ -56,7 +56,7 @@ export class CancelService {
       runId,
       occurredAt: now,
     };
-    if (run.status === "queued" && (await this.endUnclaimed({ runId, audit }))) {
+    if (await this.endUnclaimed({ runId, queued: run.status === "queued", audit })) {
       return { runId, status: "cancelled" };
     }
     await cancels.raise(runId);
@@ -64,16 +64,24 @@ export class CancelService {
     return { runId, status: "cancelling" };
   }
 
-  /** Ends a queued run no worker holds; false when a worker has it (or it ended meanwhile). */
+  /**
+   * Ends a run no worker holds: its job was taken off the queue (waiting, or delayed after a
+   * crash or an outage), or — for a queued run — the queue lost it. A running run whose job
+   * is lost may still have a live worker (a Redis restart under it): that one is signalled,
+   * and the supervisor ends it if its lease runs out. False when it was not ended here.
+   */
   private async endUnclaimed({
     runId,
+    queued,
     audit,
   }: {
     runId: string;
+    queued: boolean;
     audit: { actor: string; action: string; sessionId: string; runId: string; occurredAt: Date };
   }): Promise<boolean> {
     const { store, jobs, events, clock, legacyInterruptEvent } = this.dependencies;
-    if ((await jobs.withdraw(runId)) === "held") return false;
+    const job = await jobs.withdraw(runId);
+    if (job === "held" || (job === "missing" && !queued)) return false;
     const stored = await store.findRun(runId);
     if (!stored) return false;
     return endUnclaimedRun(

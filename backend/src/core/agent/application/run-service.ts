@@ -51,20 +51,17 @@ export class RunService {
       });
     }
     assertClientToolSchemas({ tools: request.tools, validator });
-    const [backendTools, backendNames] = await Promise.all([
+    const [backendTools, reservedPrefixes] = await Promise.all([
       catalog.backendToolParameters(),
-      catalog.backendToolNames(),
+      catalog.backendToolPrefixes(),
     ]);
     // A client tool may never shadow a backend tool (TOOL_NAME_CONFLICT).
     assertNoToolNameConflict({
       clientTools: request.tools,
-      backendTools: backendNames,
-      backendPrefixes: backendNames.prefixes,
+      backendTools,
+      reservedPrefixes,
     });
-    const isBackendTool = backendToolMatcher({
-      backendTools: backendNames,
-      backendPrefixes: backendNames.prefixes,
-    });
+    const isBackendTool = backendToolMatcher({ backendTools, reservedPrefixes });
     const declaredInputs = await catalog.workflowInputs();
     const inputs = inputTexts(request.inputs ?? {});
     const sentState =

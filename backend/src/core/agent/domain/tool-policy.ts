@@ -80,15 +80,18 @@ export function classifyToolCall({
 export function assertNoToolNameConflict({
   clientTools,
   backendTools,
-  backendPrefixes = [],
+  reservedPrefixes = [],
 }: {
   clientTools: readonly DeclaredClientTool[];
   /** The configured backend tools by name (a `Set` of names or a `Map` keyed by name). */
-  backendTools: { keys(): Iterable<string>; has(name: string): boolean };
-  /** Prefixes under which a tool source lists backend tools (an MCP source's `orders.`). */
-  backendPrefixes?: readonly string[];
+  backendTools: { keys(): Iterable<string> };
+  /**
+   * Prefixes of backend tools not known by name here (an MCP server's `<prefix>.`): a name
+   * under one, in the tool's or the provider's spelling (`github.x`, `github_x`), conflicts.
+   */
+  reservedPrefixes?: readonly string[];
 }): void {
-  const isBackend = backendToolMatcher({ backendTools, backendPrefixes });
+  const isBackend = backendToolMatcher({ backendTools, reservedPrefixes });
   const conflicts = [...new Set(clientTools.map((tool) => tool.name))].filter(isBackend).sort();
   if (conflicts.length > 0) {
     throw new ToolNameConflictError({
@@ -100,23 +103,33 @@ export function assertNoToolNameConflict({
 
 /**
  * Whether a tool name is a backend tool's, or one the model could take for it: the same name,
- * a look-alike (toolNameLookalikeKey), or a name under a source's prefix.
+ * a look-alike (toolNameLookalikeKey), or a name under a reserved prefix (also look-alike).
  */
 export function backendToolMatcher({
   backendTools,
-  backendPrefixes = [],
+  reservedPrefixes = [],
 }: {
-  backendTools: { keys(): Iterable<string>; has?(name: string): boolean };
-  backendPrefixes?: readonly string[];
+  backendTools: { keys(): Iterable<string> };
+  reservedPrefixes?: readonly string[];
 }): (name: string) => boolean {
   const names = new Set(backendTools.keys());
   const keys = new Set([...names].map(toolNameLookalikeKey).filter((key) => key !== ""));
-  const prefixKeys = backendPrefixes.map(toolNameLookalikeKey).filter((key) => key !== "");
+  const prefixKeys = reservedPrefixes.map(toolNameLookalikeKey).filter((key) => key !== "");
   return (name) => {
-    if (names.has(name) || backendTools.has?.(name)) return true;
+    if (names.has(name) || underReservedPrefix(name, reservedPrefixes)) return true;
     const key = toolNameLookalikeKey(name);
     return key !== "" && (keys.has(key) || prefixKeys.some((prefix) => key.startsWith(prefix)));
   };
+}
+
+function underReservedPrefix(name: string, prefixes: readonly string[]): boolean {
+  const lower = name.toLowerCase();
+  return prefixes.some((prefix) => {
+    const start = prefix.toLowerCase();
+    return (
+      lower.startsWith(`${start}.`) || lower.startsWith(`${start.replace(/[^a-z0-9_-]/g, "_")}_`)
+    );
+  });
 }
 
 function backendPolicy(

@@ -94,6 +94,31 @@ describe("POST /runs/{runId}/cancel", () => {
     expect(deleted.statusCode).toBe(204);
   });
 
+  it("ends at once a running run whose job waits in the queue (its worker handed it back or died)", async () => {
+    const input = runInput();
+    const headers = await authHeaders("alice");
+    await runtime.app.inject({
+      method: "POST",
+      url: "/api/v1/agent/runs",
+      headers,
+      payload: input,
+    });
+    // Picked up once (Postgres says running), but no worker holds the job now.
+    await runtime.root.store.pickUp({ runId: input.runId, now: new Date() });
+    const cancel = await runtime.app.inject({
+      method: "POST",
+      url: `/api/v1/agent/runs/${input.runId}/cancel`,
+      headers,
+    });
+    expect(cancel.json()).toEqual({ run_id: input.runId, status: "cancelled" });
+    const session = await runtime.app.inject({
+      method: "GET",
+      url: `/api/v1/agent/sessions/${input.threadId}`,
+      headers,
+    });
+    expect(session.json()).toMatchObject({ status: "idle", active_run_id: null });
+  });
+
   it("cancelling a cancelled run again is accepted; a finished run is not cancellable (409)", async () => {
     const headers = await authHeaders("alice");
     const finished = runInput();

@@ -6,19 +6,14 @@ export interface AgentCatalog {
   workflowStages(name: string): Promise<string[]>;
   /** The `{placeholder}` inputs of each workflow, by workflow name. */
   workflowInputs(): Promise<Record<string, WorkflowInputDescription[]>>;
-  /**
-   * Names of the configured backend tools (a client tool may not reuse one); `has` also
-   * answers for names under an MCP source's prefix, listed in `prefixes` (`orders.`).
-   */
-  backendToolNames(): Promise<BackendToolNameSet>;
+  /** Names of the configured backend tools (a client tool may not reuse one). */
+  backendToolNames(): Promise<ReadonlySet<string>>;
+  /** Prefixes under which tool sources list tools only workers know (MCP servers' `prefix`). */
+  backendToolPrefixes(): Promise<readonly string[]>;
   /** The configured backend tools' argument schemas (`parameters`), by tool name. */
   backendToolParameters(): Promise<ReadonlyMap<string, Record<string, unknown>>>;
   /** A public description of the workflows, agents and tools: no secrets, no prompts' internals. */
   describe(): Promise<AgentCatalogDescription>;
-}
-
-export interface BackendToolNameSet extends ReadonlySet<string> {
-  readonly prefixes: readonly string[];
 }
 
 /** An input a client can fill (`forwardedProps.inputs`), so it can build a form. */
