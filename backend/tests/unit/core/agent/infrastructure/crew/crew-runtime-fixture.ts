@@ -21,7 +21,12 @@ export class InMemoryToolExecutionLedger implements ToolExecutionLedger {
     { status: "started" | "completed" | "failed" | "unknown"; result: unknown; attempts: number }
   >();
 
-  start({ idempotencyKey }: { idempotencyKey: string }): Promise<ToolLedgerClaim> {
+  start({
+    idempotencyKey,
+  }: {
+    idempotencyKey: string;
+    toolName: string;
+  }): Promise<ToolLedgerClaim> {
     const row = this.rows.get(idempotencyKey);
     if (!row) {
       this.rows.set(idempotencyKey, { status: "started", result: null, attempts: 1 });
