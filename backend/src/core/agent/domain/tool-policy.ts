@@ -103,7 +103,8 @@ export function assertNoToolNameConflict({
 
 /**
  * Whether a tool name is a backend tool's, or one the model could take for it: the same name,
- * a look-alike (toolNameLookalikeKey), or a name under a reserved prefix (also look-alike).
+ * a look-alike (toolNameLookalikeKey), or a name under a reserved prefix (`github.x`,
+ * `github_x`, in any case).
  */
 export function backendToolMatcher({
   backendTools,
@@ -114,11 +115,10 @@ export function backendToolMatcher({
 }): (name: string) => boolean {
   const names = new Set(backendTools.keys());
   const keys = new Set([...names].map(toolNameLookalikeKey).filter((key) => key !== ""));
-  const prefixKeys = reservedPrefixes.map(toolNameLookalikeKey).filter((key) => key !== "");
   return (name) => {
     if (names.has(name) || underReservedPrefix(name, reservedPrefixes)) return true;
     const key = toolNameLookalikeKey(name);
-    return key !== "" && (keys.has(key) || prefixKeys.some((prefix) => key.startsWith(prefix)));
+    return key !== "" && keys.has(key);
   };
 }
 
