@@ -81,6 +81,8 @@ export class MultiplexedStreamReader {
       let reply: [string, StreamEntry[]][] | null;
       try {
         this.clientId ??= (await connection.client("ID")) as number;
+        // Streams may have been dropped while the id was asked for.
+        if (this.topics.size === 0) continue;
         const keys: string[] = [];
         const ids: string[] = [];
         for (const topic of this.topics.values()) {
