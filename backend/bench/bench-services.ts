@@ -48,7 +48,7 @@ export interface BenchServices {
  * (`npm run build`), else the TypeScript sources through tsx.
  */
 function roleCommand(role: string): string[] {
-  const compiled = `${BACKEND}dist/src/main.js`;
+  const compiled = `${BACKEND}dist/main.js`;
   if (process.env.BENCH_SOURCES !== "1" && existsSync(compiled)) return [compiled, role];
   return ["--import", "tsx", "src/main.ts", role];
 }
