@@ -6,6 +6,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import { RETRY_AFTER_SECONDS } from "./core/agent/application/dependency-outage.js";
 import { registerApiTracing } from "./core/observability/tracing-fastify.js";
 import { registerApiDocs } from "./http/api-docs.js";
 import { type CorsOptions, registerCors } from "./http/cors.js";
@@ -16,6 +17,9 @@ import { type HttpTimeouts, hardenedServerOptions, useErrorShape } from "./v1/ht
 import { useJsonBodies } from "./v1/json-body-parser.js";
 import { type MetricsSource, metricsRoute } from "./v1/metrics-route.js";
 import { v1Router } from "./v1/router.js";
+
+/** What `/readyz` reports of one dependency. */
+export type DependencyState = "ok" | "unreachable";
 
 export interface ApiServerOptions {
   services: AgentApiServices;
@@ -34,8 +38,11 @@ export interface ApiServerOptions {
     onApiPort: boolean;
     token?: string;
   };
-  /** Readiness probe: resolves when Postgres and Redis answer, throws otherwise. */
-  checkReadiness: () => Promise<Record<string, "ok">>;
+  /**
+   * Readiness probe: each dependency's state, within a second (a dependency that does not
+   * answer in time is unreachable). Never throws.
+   */
+  checkReadiness: () => Promise<Record<string, DependencyState>>;
   /** Cross-origin access for browser pages (none when absent or without origins). */
   cors?: CorsOptions;
   /** Serve the playground page from this build directory (not served when absent). */
@@ -77,14 +84,21 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
-    try {
-      return { status: "ready", checks: await options.checkReadiness() };
-    } catch (error) {
-      return reply.status(503).send({
+    const checks = await options.checkReadiness();
+    const down = Object.keys(checks).filter((name) => checks[name] !== "ok");
+    if (down.length === 0) return { status: "ready", checks };
+    return reply
+      .status(503)
+      .header("retry-after", String(RETRY_AFTER_SECONDS))
+      .send({
         status: "not ready",
-        error: error instanceof Error ? error.message : String(error),
+        checks,
+        error: {
+          code: "SERVICE_UNAVAILABLE",
+          message: `${down.join(" and ")} ${down.length > 1 ? "are" : "is"} unreachable`,
+          details: { dependency: down[0], dependencies: down },
+        },
       });
-    }
   });
   if (options.metrics.onApiPort) {
     await app.register(metricsRoute, {

@@ -1,7 +1,7 @@
 import { inArray, sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import type { Logger as PinoLogger } from "pino";
-import type { ApiServerOptions } from "./api-server.js";
+import type { ApiServerOptions, DependencyState } from "./api-server.js";
 import { budgetPolicyFrom, callBudgetPolicyFrom } from "./budget-settings.js";
 import { BudgetService } from "./core/agent/application/budget-service.js";
 import { CancelService } from "./core/agent/application/cancel-service.js";
@@ -13,6 +13,7 @@ import { ResumeService } from "./core/agent/application/resume-service.js";
 import { RunAdmissions } from "./core/agent/application/run-admissions.js";
 import { RunExecutor } from "./core/agent/application/run-executor.js";
 import { RunService } from "./core/agent/application/run-service.js";
+import { RunSupervisor } from "./core/agent/application/run-supervisor.js";
 import { UsageService } from "./core/agent/application/usage-service.js";
 import { RedisRunEventStream } from "./core/agent/infrastructure/agui/redis-run-event-stream.js";
 import { RunStreamHub } from "./core/agent/infrastructure/agui/run-stream-hub.js";
@@ -32,19 +33,23 @@ import {
 import { DrizzleSystemAgentRepository } from "./core/agent/infrastructure/persistence/drizzle-system-agent-repository.js";
 import { PostgresBudgetLedger } from "./core/agent/infrastructure/persistence/postgres-budget-ledger.js";
 import { PostgresConversationQueries } from "./core/agent/infrastructure/persistence/postgres-conversation-queries.js";
+import { PostgresRunRecoveryStore } from "./core/agent/infrastructure/persistence/postgres-run-recovery-store.js";
 import { PostgresRunStore } from "./core/agent/infrastructure/persistence/postgres-run-store.js";
 import { PostgresToolExecutionLedger } from "./core/agent/infrastructure/persistence/postgres-tool-execution-ledger.js";
 import { PostgresUsageQueries } from "./core/agent/infrastructure/persistence/postgres-usage-queries.js";
 import { listenForSystemAgentChanges } from "./core/agent/infrastructure/persistence/system-agents-listener.js";
 import { BullmqRunQueue } from "./core/agent/infrastructure/queue/bullmq-run-queue.js";
 import { RedisCancelSignals } from "./core/agent/infrastructure/queue/redis-cancel-signals.js";
+import { logRedisErrors } from "./core/agent/infrastructure/queue/redis-error-logging.js";
+import { RunLeases } from "./core/agent/infrastructure/queue/run-leases.js";
+import { startRunSupervisorLoop } from "./core/agent/infrastructure/queue/run-supervisor-loop.js";
 import { type RunWorker, startRunWorker } from "./core/agent/infrastructure/queue/run-worker.js";
 import { prometheusToolCallMetrics } from "./core/agent/infrastructure/tools/prometheus-tool-call-metrics.js";
 import { startToolSources } from "./core/agent/infrastructure/tools/start-tool-sources.js";
 import type { ToolLogger } from "./core/agent/infrastructure/tools/tool-handler.js";
 import type { ToolSourceRegistry } from "./core/agent/infrastructure/tools/tool-source-registry.js";
 import { AjvJsonSchemaValidator } from "./core/agent/infrastructure/validation/ajv-json-schema-validator.js";
-import type { Settings } from "./core/config/settings.js";
+import { redisKeyPrefix, type Settings } from "./core/config/settings.js";
 import { PrometheusMetrics } from "./core/observability/prometheus-metrics.js";
 import { defaultPlaygroundDir } from "./http/playground.js";
 import { runs } from "./models/index.js";
@@ -58,6 +63,8 @@ import type { HttpTimeouts } from "./v1/http-hardening.js";
 export class CompositionRoot {
   readonly database: DatabaseHandle;
   readonly redis: Redis;
+  /** Prefix of every Redis key of this installation (`redisKeyPrefix`). */
+  readonly keyPrefix: string;
   readonly metrics = new PrometheusMetrics();
   /** JSON-Schema checks (resume payloads against their interrupt's responseSchema). */
   readonly validator = new AjvJsonSchemaValidator();
@@ -85,12 +92,16 @@ export class CompositionRoot {
       url: settings.database.url,
       poolMax: settings.database.pool_max,
     });
-    this.redis = new Redis(settings.redis.url, {
-      maxRetriesPerRequest: null,
-      enableAutoPipelining: true,
-      connectionName: this.redisConnectionName("command"),
-    });
-    this.redis.on("error", (error) => logger.error({ err: error }, "redis connection error"));
+    this.keyPrefix = redisKeyPrefix(settings);
+    // Every duplicate of this connection gets an error listener too (logRedisErrors).
+    this.redis = logRedisErrors(
+      new Redis(settings.redis.url, {
+        maxRetriesPerRequest: null,
+        enableAutoPipelining: true,
+        connectionName: this.redisConnectionName("command"),
+      }),
+      this.applicationLogger(),
+    );
     this.streamHub = new RunStreamHub({
       command: this.redis,
       connect: (index) => {
@@ -128,17 +139,17 @@ export class CompositionRoot {
       // Redis stores it first, and both in one round trip (RunAdmissions.dispatch).
       firstEventRedis: this.queueRedis,
       hub: this.streamHub,
-      keyPrefix: settings.redis.key_prefix,
+      keyPrefix: this.keyPrefix,
       maxLength: settings.events.max_len,
       retentionSeconds: settings.events.retention_seconds,
       heartbeatMs: settings.events.heartbeat_ms,
     });
     this.queue = new BullmqRunQueue({
       connection: this.queueRedis,
-      prefix: settings.redis.key_prefix,
+      prefix: this.keyPrefix,
       settings: settings.queue,
     });
-    this.cancels = new RedisCancelSignals(this.redis, settings.redis.key_prefix);
+    this.cancels = new RedisCancelSignals(this.redis, this.keyPrefix);
     const systemAgents = new DrizzleSystemAgentRepository(this.database.db);
     this.configLoader = createRuntimeConfigLoader({
       staticDirectory: settings.runtime.config_dir ?? defaultStaticConfigDirectory(),
@@ -202,6 +213,7 @@ export class CompositionRoot {
       resumes: new ResumeService({
         admissions,
         queries: this.queries,
+        catalog: this.catalog,
         clock: systemClock,
         ids: randomIds,
         validator: this.validator,
@@ -210,7 +222,10 @@ export class CompositionRoot {
         store: this.store,
         queries: this.queries,
         cancels: this.cancels,
+        jobs: this.queue,
+        events: this.events,
         clock: systemClock,
+        legacyInterruptEvent: this.settings.runtime.legacy_interrupt_event,
       }),
       conversations: new ConversationService({
         queries: this.queries,
@@ -340,13 +355,14 @@ export class CompositionRoot {
       tools: new ToolExecutor(
         toolSources,
         new PostgresToolExecutionLedger(this.database.db),
+        this.validator,
         this.toolLogger(),
       ),
       ids: randomIds,
       clock: systemClock,
       callSettings: callSettings(this.settings),
       defaultApprovalTtlSeconds: this.settings.runtime.approval_ttl_seconds,
-      validator: new AjvJsonSchemaValidator(),
+      validator: this.validator,
       agentStateMaxBytes: this.settings.runtime.agent_state_max_bytes,
     });
     return new RunExecutor({
@@ -390,21 +406,68 @@ export class CompositionRoot {
     return this.startedToolSources;
   }
 
+  /** The worker role: the queue consumer, its runs' leases and (when on) the run supervisor. */
   async startWorker(): Promise<RunWorker> {
     await this.cancels.listen();
-    return startRunWorker({
+    const { supervisor: supervision } = this.settings;
+    const recovery = new PostgresRunRecoveryStore(this.settings.database.url, this.database);
+    const worker = startRunWorker({
       connection: this.queueRedis,
-      prefix: this.settings.redis.key_prefix,
+      prefix: this.keyPrefix,
       settings: this.settings.queue,
       executor: await this.runExecutor(),
+      leases: new RunLeases(recovery, supervision.lease_ms, this.applicationLogger()),
       logger: this.applicationLogger(),
+    });
+    const loop = supervision.enabled
+      ? startRunSupervisorLoop({
+          supervisor: this.runSupervisor(recovery),
+          intervalMs: supervision.interval_ms,
+          logger: this.applicationLogger(),
+          resign: () => recovery.resign(),
+        })
+      : undefined;
+    return {
+      async close() {
+        await loop?.close();
+        await worker.close();
+      },
+    };
+  }
+
+  /** The run supervisor (run by the worker role; tests drive its passes directly). */
+  runSupervisor(
+    recovery = new PostgresRunRecoveryStore(this.settings.database.url, this.database),
+  ): RunSupervisor {
+    const { supervisor: supervision, runtime } = this.settings;
+    return new RunSupervisor({
+      recovery,
+      store: this.store,
+      jobs: this.queue,
+      events: this.events,
+      clock: systemClock,
+      logger: this.applicationLogger(),
+      metrics: this.metrics,
+      settings: {
+        intervalMs: supervision.interval_ms,
+        leaseMs: supervision.lease_ms,
+        maxRecoveries: supervision.max_recoveries,
+        deadlineMs: supervision.deadline_ms,
+        legacyInterruptEvent: runtime.legacy_interrupt_event,
+      },
     });
   }
 
-  async checkReadiness(): Promise<Record<string, "ok">> {
-    await this.database.pool.query("select 1");
-    await this.redis.ping();
-    return { postgres: "ok", redis: "ok" };
+  /** Each dependency answers within the readiness timeout, or is unreachable (never throws). */
+  async checkReadiness(): Promise<Record<string, DependencyState>> {
+    const [postgres, redis] = await Promise.all([
+      answersWithin(READINESS_TIMEOUT_MS, () => this.database.pool.query("select 1")),
+      // A connection that is not ready would queue the ping until Redis is back.
+      this.redis.status === "ready"
+        ? answersWithin(READINESS_TIMEOUT_MS, () => this.redis.ping())
+        : ("unreachable" as const),
+    ]);
+    return { postgres, redis };
   }
 
   async close(): Promise<void> {
@@ -446,5 +509,29 @@ export class CompositionRoot {
       warn: (details, message) => this.logger.warn(details, message),
       error: (details, message) => this.logger.error(details, message),
     };
+  }
+}
+
+/** `/readyz` answers within a second even when a dependency hangs. */
+const READINESS_TIMEOUT_MS = 800;
+
+async function answersWithin(
+  timeoutMs: number,
+  probe: () => Promise<unknown>,
+): Promise<DependencyState> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<DependencyState>((resolve) => {
+    timer = setTimeout(() => resolve("unreachable"), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      probe().then(
+        () => "ok" as const,
+        () => "unreachable" as const,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

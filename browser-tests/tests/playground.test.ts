@@ -118,9 +118,8 @@ describe("the playground", () => {
     await page.close();
   });
 
-  // The server checks edited arguments against the tool's JSON schema (TOOL_ARGS_INVALID) once
-  // the tools branch is on main; until then the demo handler runs with them.
-  it.fails("[needs TOOL_ARGS_INVALID] approval: an edit the tool's schema refuses shows the server's error and runs nothing", async () => {
+  // The server checks edited arguments against the tool's JSON schema (TOOL_ARGS_INVALID).
+  it("approval: an edit the tool's schema refuses shows the server's error and runs nothing", async () => {
     const { page } = await openPlayground();
     const { tag, text } = conversation();
     env.conversations.script(tag, { toolCalls: [transferCall(tag)] }, { text: "Done." });

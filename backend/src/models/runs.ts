@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, text, unique } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, text, unique } from "drizzle-orm/pg-core";
 import { timestamptz, usageTotals } from "./columns.js";
 import { sessions } from "./sessions.js";
 
@@ -22,6 +22,17 @@ export const runs = pgTable(
     idempotencyKey: text("idempotency_key"),
     attempts: integer("attempts").notNull().default(0),
     cancelRequestedAt: timestamptz("cancel_requested_at"),
+    /**
+     * The admitted turn (the queue job's data without trace context), stored at admission so a
+     * run whose job the queue lost can be queued again from Postgres alone.
+     */
+    input: jsonb("input").$type<unknown>(),
+    /** Renewed by the worker executing the run; past it, the worker is presumed gone. */
+    leaseExpiresAt: timestamptz("lease_expires_at"),
+    /** When the supervisor first found the run with neither a job nor a live worker. */
+    strandedAt: timestamptz("stranded_at"),
+    /** Times the supervisor queued the run again. */
+    recoveries: integer("recoveries").notNull().default(0),
     ...usageTotals(),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     startedAt: timestamptz("started_at"),
@@ -36,5 +47,8 @@ export const runs = pgTable(
     unique("runs_session_idempotency_key").on(table.sessionId, table.idempotencyKey),
     index("runs_session_created_idx").on(table.sessionId, table.createdAt),
     index("runs_status_idx").on(table.status),
+    index("runs_active_idx")
+      .on(table.createdAt)
+      .where(sql`${table.status} in ('queued', 'running')`),
   ],
 );

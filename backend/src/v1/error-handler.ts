@@ -16,7 +16,9 @@ export function renderError(error: FastifyError, request: FastifyRequest, reply:
   const response = hasZodFastifySchemaValidationErrors(error)
     ? validationResponse(error)
     : errorResponse(error);
-  if (response.status >= 500) request.log.error({ err: error }, "request failed");
+  if (response.retryAfterSeconds !== undefined)
+    request.log.warn({ err: error }, "request refused: a dependency is unreachable");
+  else if (response.status >= 500) request.log.error({ err: error }, "request failed");
   return send(reply, response);
 }
 
@@ -27,9 +29,10 @@ export function renderNotFound(request: FastifyRequest, reply: FastifyReply) {
   );
 }
 
-function send(reply: FastifyReply, { status, body }: ErrorResponse) {
+function send(reply: FastifyReply, { status, body, retryAfterSeconds }: ErrorResponse) {
   // RFC 9110 §15.5.2: a 401 names the scheme it wants.
   if (status === 401) reply.header("www-authenticate", 'Bearer realm="agent-runtime"');
+  if (retryAfterSeconds !== undefined) reply.header("retry-after", String(retryAfterSeconds));
   return reply.status(status).send(body);
 }
 

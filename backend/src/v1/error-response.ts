@@ -1,4 +1,9 @@
 import {
+  RETRY_AFTER_SECONDS,
+  serviceUnavailable,
+  unreachableDependency,
+} from "../core/agent/application/dependency-outage.js";
+import {
   AgentError,
   type ErrorDetails,
   httpStatusFor,
@@ -13,6 +18,8 @@ export interface ErrorBody {
 export interface ErrorResponse {
   status: number;
   body: ErrorBody;
+  /** `Retry-After` (seconds) of a 503 while a dependency is down. */
+  retryAfterSeconds?: number;
 }
 
 /** One field at fault, as `details.issues[]` lists it (`body.messages.0.content`). */
@@ -119,10 +126,20 @@ function requestCodeForStatus(status: number): RequestErrorCode {
 
 /**
  * Any thrown value → status and body: an AgentError keeps its code and status; a known
- * framework error gets its code; another 4xx gets the code of its status; everything else
- * is INTERNAL (500), with no detail of what went wrong.
+ * framework error gets its code; another 4xx gets the code of its status; Postgres or Redis
+ * being unreachable is SERVICE_UNAVAILABLE (503, `Retry-After`); everything else is INTERNAL
+ * (500), with no detail of what went wrong.
  */
 export function errorResponse(error: unknown): ErrorResponse {
+  const unreachable = unreachableDependency(error);
+  if (unreachable) {
+    const unavailable = AgentError.isInstance(error) ? error : serviceUnavailable(unreachable);
+    return {
+      status: 503,
+      body: { error: unavailable.toJSON() },
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    };
+  }
   if (AgentError.isInstance(error))
     return { status: error.httpStatus, body: { error: error.toJSON() } };
   const { code, statusCode, message } = (error ?? {}) as {

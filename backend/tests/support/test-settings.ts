@@ -28,6 +28,9 @@ export function testEnvironment(extra: Record<string, string> = {}): Record<stri
     SOCIAL_LLM__REQUEST_TIMEOUT_MS: "20000",
     SOCIAL_LOG__LEVEL: "error",
     SOCIAL_WORKER__METRICS_PORT: "0",
+    // The run supervisor acts on every run of its database, other tests' too: tests that need
+    // it turn it on with a database of their own (tests/support/isolated-database.ts).
+    SOCIAL_SUPERVISOR__ENABLED: "false",
     ...extra,
   };
 }

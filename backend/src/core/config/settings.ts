@@ -117,8 +117,12 @@ export const SettingsSchema = z.object({
     .object({
       /** @defaultValue redis://127.0.0.1:6379 */
       url: redisUrl.default("redis://127.0.0.1:6379"),
-      /** Prefix of every key this service writes (queue, event streams, cancel channel). */
-      key_prefix: z.string().min(1).default("agent-runtime"),
+      /**
+       * Prefix of every key this service writes (queue, event streams, cancel channel). Unset:
+       * `agent-runtime:<database name>`, so installations with different databases never share
+       * queues or streams on one Redis (see `redisKeyPrefix`). @defaultValue unset
+       */
+      key_prefix: z.string().min(1).optional(),
       /**
        * Start of the name of every Redis connection this process opens (`CLIENT LIST`), followed
        * by the process id and the connection's use. @defaultValue "agent-runtime"
@@ -316,6 +320,34 @@ export const SettingsSchema = z.object({
       stalled_interval_ms: positiveInt.default(30_000),
       /** Time a stopping worker waits for in-flight runs before handing them back. @defaultValue 10000 */
       shutdown_grace_ms: nonNegativeInt.default(10_000),
+      /**
+       * How long a run waits out Postgres or Redis being unreachable (retrying with backoff,
+       * spending none of its attempts) before the failure counts as one. @defaultValue 300000
+       */
+      outage_budget_ms: positiveInt.default(300_000),
+    })
+    .prefault({}),
+  supervisor: z
+    .object({
+      /**
+       * Run the supervisor in worker processes (one is active at a time per database, by a
+       * Postgres advisory lock). @defaultValue true
+       */
+      enabled: flag.default(true),
+      /** Time between two passes over the queued and running runs. @defaultValue 5000 */
+      interval_ms: positiveInt.default(5000),
+      /**
+       * A worker renews the lease of each run it executes every third of this; a run whose
+       * lease ran out and whose job is gone is queued again. @defaultValue 30000
+       */
+      lease_ms: positiveInt.default(30_000),
+      /** Times a run is queued again before it is given up (RUN_ABANDONED). @defaultValue 3 */
+      max_recoveries: nonNegativeInt.default(3),
+      /**
+       * A stranded run older than this (since it was accepted) is given up instead of queued
+       * again. @defaultValue 3600000
+       */
+      deadline_ms: positiveInt.default(3_600_000),
     })
     .prefault({}),
   worker: z
@@ -490,6 +522,16 @@ function crossFieldProblems(settings: Settings): { variable: string; message: st
 function defaultEnvFile(environment: Environment): string | undefined {
   if (environment.SOCIAL_ENV_FILE) return environment.SOCIAL_ENV_FILE;
   return join(environment.INIT_CWD ?? process.cwd(), ".env");
+}
+
+/**
+ * The Redis key prefix in effect: the setting, else `agent-runtime:<database name>` (two
+ * installations sharing a Redis but not a database never take each other's jobs).
+ */
+export function redisKeyPrefix(settings: Pick<Settings, "redis" | "database">): string {
+  if (settings.redis.key_prefix) return settings.redis.key_prefix;
+  const database = decodeURIComponent(new URL(settings.database.url).pathname.slice(1));
+  return `agent-runtime:${database || "postgres"}`;
 }
 
 /** True when the settings let the api verify bearer tokens or auth is explicitly off. */

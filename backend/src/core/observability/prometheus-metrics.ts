@@ -1,6 +1,11 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { LlmCallRecord } from "../agent/application/ports/llm-call-record.js";
 import type { RunMetrics } from "../agent/application/ports/run-metrics.js";
+import type {
+  AbandonReason,
+  StrandedReason,
+  SupervisorMetrics,
+} from "../agent/application/ports/supervisor-metrics.js";
 import type { BudgetScope } from "../agent/domain/budget.js";
 import type { RunStatus } from "../agent/domain/run-status.js";
 import { type OpenReservations, registerReservationGauges } from "./reservation-gauges.js";
@@ -12,7 +17,7 @@ const PREFIX = "agent_runtime_";
  * happens (runs and LLM calls on the worker, admissions on the api); gauges read the queue
  * and Postgres when scraped.
  */
-export class PrometheusMetrics implements RunMetrics {
+export class PrometheusMetrics implements RunMetrics, SupervisorMetrics {
   readonly registry = new Registry();
   private readonly runsAccepted: Counter<"kind">;
   private readonly runsEnded: Counter<"status">;
@@ -24,6 +29,9 @@ export class PrometheusMetrics implements RunMetrics {
   private readonly budgetReservedUsd: Counter<"provider" | "model" | "agent">;
   private readonly budgetRefusals: Counter<"scope" | "stage">;
   private readonly budgetWarnings: Counter<"scope">;
+  private readonly runsRecovered: Counter<"reason">;
+  private readonly runsAbandoned: Counter<"reason">;
+  private readonly sessionsReleased: Counter;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
@@ -38,6 +46,23 @@ export class PrometheusMetrics implements RunMetrics {
       name: `${PREFIX}runs_ended_total`,
       help: "Runs that ended on a worker, by final status",
       labelNames: ["status"],
+      registers,
+    });
+    this.runsRecovered = new Counter({
+      name: `${PREFIX}runs_recovered_total`,
+      help: "Runs the supervisor queued again after their job or worker was lost, by reason",
+      labelNames: ["reason"],
+      registers,
+    });
+    this.runsAbandoned = new Counter({
+      name: `${PREFIX}runs_abandoned_total`,
+      help: "Runs the supervisor gave up (RUN_ABANDONED), by reason",
+      labelNames: ["reason"],
+      registers,
+    });
+    this.sessionsReleased = new Counter({
+      name: `${PREFIX}sessions_released_total`,
+      help: "Sessions the supervisor released because their active run had ended or was missing",
       registers,
     });
     this.llmDuration = new Histogram({
@@ -98,6 +123,18 @@ export class PrometheusMetrics implements RunMetrics {
 
   runEnded(status: RunStatus): void {
     this.runsEnded.inc({ status });
+  }
+
+  runRecovered(reason: StrandedReason): void {
+    this.runsRecovered.inc({ reason });
+  }
+
+  runAbandoned(reason: AbandonReason): void {
+    this.runsAbandoned.inc({ reason });
+  }
+
+  sessionReleased(): void {
+    this.sessionsReleased.inc();
   }
 
   llmCall(record: LlmCallRecord): void {

@@ -242,7 +242,7 @@ export const agentRouter: FastifyPluginAsyncZod<AgentRouterOptions> = async (
     "/runs/:runId/cancel",
     {
       schema: {
-        summary: "Cancel a queued or running run (cooperative)",
+        summary: "Cancel a queued or running run (a queued run no worker holds ends at once)",
         params: RunParamsSchema,
         response: { 202: CancelAcceptedSchema, ...errors },
       },

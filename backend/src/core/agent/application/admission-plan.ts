@@ -6,8 +6,10 @@ import {
   ToolCallNotPendingError,
 } from "../domain/errors.js";
 import type { JsonSchemaValidator } from "../domain/json-schema-validator.js";
+import { assertEditedArgumentsFit } from "../domain/tool-arguments.js";
 import { isOpenToolCall } from "../domain/tool-call-status.js";
 import { applyResume, type ResumeDecision } from "../domain/tool-correlation.js";
+import { screenBackendToolHistory } from "./backend-tool-history.js";
 import { clientToolAnswers } from "./client-tool-answers.js";
 import type { ChatMessage } from "./ports/chat-message.js";
 import type { AdmissionPlan, SessionView } from "./ports/run-store.js";
@@ -47,19 +49,27 @@ export function newMessages(session: SessionView, messages: readonly ChatMessage
  * Tool results stay strict (a result for a call nobody waits for is refused), while a resume
  * entry naming no interrupt of the thread is skipped and reported, as AG-UI 1.0 says; a
  * payload that does not fit its interrupt's `responseSchema` is a 400 naming the field.
+ * Only the server speaks for backend tools (backend-tool-history.ts: BACKEND_TOOL_IN_HISTORY),
+ * and approved `edited_args` must fit the tool's schema (TOOL_ARGS_INVALID).
  */
 export function planAdmission({
   session,
   messages,
+  requestMessages = messages,
   resume = [],
   extraDecisions = [],
+  backendTools = new Map(),
   validator,
   now,
 }: {
   session: SessionView;
   messages: ChatMessage[];
+  /** Everything the request sent as history (`messages` is its new part). */
+  requestMessages?: readonly ChatMessage[];
   resume?: readonly ResumeEntry[];
   extraDecisions?: readonly ResumeDecision[];
+  /** The configured backend tools' JSON schemas (`parameters`), by name. */
+  backendTools?: ReadonlyMap<string, Record<string, unknown>>;
   validator: JsonSchemaValidator;
   now: Date;
 }): PlannedRun {
@@ -78,13 +88,28 @@ export function planAdmission({
   });
   const resumeDecisions = fromEntries.decisions;
   const ignoredInterrupts = fromEntries.ignored;
-  const answers = clientToolAnswers({
+  const decidedByResume = new Set(resumeDecisions.map((decision) => decision.toolCallId));
+  const screened = screenBackendToolHistory({
     messages,
+    requestMessages,
     calls: session.snapshot.pending_tool_calls,
-    decidedByResume: new Set(resumeDecisions.map((decision) => decision.toolCallId)),
+    importing,
+    backendToolNames: new Set(backendTools.keys()),
+    decidedByResume,
+  });
+  const answers = clientToolAnswers({
+    messages: screened,
+    calls: session.snapshot.pending_tool_calls,
+    decidedByResume,
     importing,
   });
   const decisions = [...answers.decisions, ...resumeDecisions, ...extraDecisions];
+  assertEditedArgumentsFit({
+    decisions,
+    calls: session.snapshot.pending_tool_calls,
+    parametersOf: (name) => backendTools.get(name),
+    validator,
+  });
   if (!waiting && decisions.length > 0) {
     throw new ToolCallNotPendingError({
       toolCallIds: decisions.map((decision) => decision.toolCallId),

@@ -2,6 +2,7 @@ import { RequestError } from "../domain/errors.js";
 import type { JsonSchemaValidator } from "../domain/json-schema-validator.js";
 import type { ResumeDecision } from "../domain/tool-correlation.js";
 import { planAdmission } from "./admission-plan.js";
+import type { AgentCatalog } from "./ports/agent-catalog.js";
 import type { ChatMessage } from "./ports/chat-message.js";
 import type { Clock } from "./ports/clock.js";
 import type { ConversationQueries } from "./ports/conversation-queries.js";
@@ -19,6 +20,7 @@ export class ResumeService {
     private readonly dependencies: {
       admissions: RunAdmissions;
       queries: ConversationQueries;
+      catalog: AgentCatalog;
       clock: Clock;
       ids: IdGenerator;
       validator: JsonSchemaValidator;
@@ -34,7 +36,7 @@ export class ResumeService {
     request: ResumeRequest;
     idempotencyKey?: string;
   }): Promise<RunAcceptance> {
-    const { admissions, queries, clock, ids, validator } = this.dependencies;
+    const { admissions, queries, catalog, clock, ids, validator } = this.dependencies;
     const parent = await queries.findRun({ runId: request.parentRunId, userId });
     if (!parent)
       throw new RequestError({
@@ -62,6 +64,7 @@ export class ResumeService {
               ...(approval.reason ? { reason: approval.reason } : {}),
             },
     );
+    const backendTools = await catalog.backendToolParameters();
     return admissions.admit({
       userId,
       runId: request.runId ?? ids(),
@@ -75,6 +78,7 @@ export class ResumeService {
           messages,
           ...(request.resume ? { resume: request.resume } : {}),
           extraDecisions: approvals,
+          backendTools,
           validator,
           now: clock(),
         });

@@ -5,14 +5,14 @@ import type { Clock } from "./ports/clock.js";
 import type { Logger } from "./ports/logger.js";
 import type { RunEvent } from "./ports/run-event.js";
 import type { RunEventStream, StoredRunEvent } from "./ports/run-event-stream.js";
-import type { ClientToolInput, RunJob, RunQueue } from "./ports/run-job.js";
+import type { ClientToolInput, RunJob, RunJobControl, RunQueue } from "./ports/run-job.js";
 import type { RunMetrics } from "./ports/run-metrics.js";
-import type { RunStore, SessionView } from "./ports/run-store.js";
+import type { RunStore, RunView, SessionView } from "./ports/run-store.js";
 import type { RunAcceptance } from "./run-request.js";
 
 export interface RunAdmissionDependencies {
   store: RunStore;
-  queue: RunQueue;
+  queue: RunQueue & Pick<RunJobControl, "requeue">;
   events: RunEventStream;
   clock: Clock;
   logger: Logger;
@@ -24,9 +24,11 @@ export interface RunAdmissionDependencies {
 /**
  * The api's half of a run: one transaction creates the session on first use, records the run
  * and claims the session; then RUN_STARTED goes on the run's stream (so the client's first
- * event never waits for a worker) and the job goes on the queue. Nothing else happens in the
- * web process. A replayed run id answers with the existing run and re-enqueues it if it is
- * still queued (the job id is the run id, so that is harmless).
+ * event never waits for a worker) and the job goes on the queue, while the admitted turn is
+ * stored on the run (so the supervisor can queue it again if the queue forgets it). Nothing
+ * else happens in the web process. A replayed run id answers with the existing run and, if it
+ * is still queued, queues its stored turn again (the job id is the run id, so a job still
+ * there is kept).
  */
 export class RunAdmissions {
   constructor(private readonly dependencies: RunAdmissionDependencies) {}
@@ -59,6 +61,8 @@ export class RunAdmissions {
     plainTurn?: boolean;
   }): Promise<RunAcceptance> {
     const { store, queue, events, clock } = this.dependencies;
+    // Redis away: refuse now (503) rather than record a run nobody can queue.
+    queue.assertAvailable();
     await this.assertWithinBudget({ userId, runId });
     const now = clock();
     let planned: PlannedRun | undefined;
@@ -106,7 +110,7 @@ export class RunAdmissions {
         now,
       });
     if (replayed) {
-      if (run.status === "queued" && planned) await queue.enqueue(job);
+      if (run.status === "queued") await this.requeueReplayed(run);
       return {
         runId: run.id,
         sessionId: session.id,
@@ -140,6 +144,31 @@ export class RunAdmissions {
       startEvent,
       dispatched,
     };
+  }
+
+  /**
+   * A replayed queued run: its job and stream may be lost (a Redis restart), so RUN_STARTED
+   * goes on the stream again (refused, harmlessly, when it is there) and the stored turn on
+   * the queue (kept when its job is still there).
+   */
+  private async requeueReplayed(run: RunView): Promise<void> {
+    const { store, queue, events, logger } = this.dependencies;
+    const input = await store.storedInput(run.id);
+    if (!input) {
+      logger.warn(
+        { runId: run.id },
+        "replayed queued run has no stored input; the supervisor decides",
+      );
+      return;
+    }
+    const start = events.firstEvent({
+      type: "run-start",
+      threadId: run.sessionId,
+      runId: run.id,
+      ...(run.parentRunId ? { parentRunId: run.parentRunId } : {}),
+    });
+    await events.appendFirst(run.id, start).catch(() => {});
+    await queue.requeue(input);
   }
 
   /**
@@ -177,7 +206,11 @@ export class RunAdmissions {
   }) {
     const { store, queue, events, clock, logger } = this.dependencies;
     try {
-      await Promise.all([events.appendFirst(job.runId, start), queue.enqueue(job)]);
+      await Promise.all([
+        events.appendFirst(job.runId, start),
+        queue.enqueue(job),
+        store.recordInput({ runId: job.runId, input: job }),
+      ]);
     } catch (error) {
       logger.error({ runId: job.runId, err: error }, "could not enqueue an admitted run");
       await store.abandonAdmission({

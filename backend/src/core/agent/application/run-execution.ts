@@ -17,6 +17,7 @@ import {
 } from "../domain/state-snapshot.js";
 import { applyResume, PendingToolStore } from "../domain/tool-correlation.js";
 import { budgetWarningEvent } from "./budget-warning-event.js";
+import { unreachableDependency } from "./dependency-outage.js";
 import { LlmCallBuffer } from "./llm-call-buffer.js";
 import type { AgentCatalog } from "./ports/agent-catalog.js";
 import type { CancelSignals } from "./ports/cancel-signals.js";
@@ -122,7 +123,9 @@ export class RunExecution {
     const signal = AbortSignal.any([watch.signal, shutdown]);
     try {
       // A crashed attempt may have left messages, tool calls or a step open in the stream.
-      if (attempt > 1) {
+      // (run.attempts counts pick-ups in Postgres: a job the supervisor queued again is the
+      // queue's first attempt but not the run's.)
+      if (attempt > 1 || this.run.attempts > 1) {
         const stored = await events.readAll(this.run.id);
         await events.closeOpen(this.run.id, stored);
         // The lost attempt streamed state changes it may never have stored: resync the client.
@@ -160,7 +163,8 @@ export class RunExecution {
         throw error;
       }
       const ending = endingFor(error);
-      if (!ending && !finalAttempt) throw error;
+      // Postgres or Redis away: never the run's fault; the worker waits the outage out.
+      if (!ending && (!finalAttempt || unreachableDependency(error))) throw error;
       if (!ending)
         logger.error({ runId: this.run.id, err: error }, "run failed on its last attempt");
       await this.end(

@@ -4,6 +4,20 @@ import { RunExecution, type RunExecutorDependencies } from "./run-execution.js";
 import { endingOf, fullHistory, terminalEvents } from "./run-outcome.js";
 
 /**
+ * A job names a run this database does not have: the job belongs to another installation
+ * sharing the Redis key prefix, or this worker reads another database than the api that
+ * queued it. Never retried; the message says what to check.
+ */
+export class UnknownRunJobError extends Error {
+  constructor(readonly runId: string) {
+    super(
+      `job for run ${runId}, which this database does not know: check that the api and every worker use the same SOCIAL_DATABASE__URL, and that no other installation shares this SOCIAL_REDIS__KEY_PREFIX and SOCIAL_QUEUE__NAME on the same Redis`,
+    );
+    this.name = "UnknownRunJobError";
+  }
+}
+
+/**
  * What the worker calls for each job. Runs that already ended only get their terminal event
  * re-published if a crash lost it; everything else is one `RunExecution`.
  */
@@ -18,9 +32,13 @@ export class RunExecutor {
     const loaded = await store.pickUp({ runId: job.runId, now: clock() });
     if (!loaded) {
       const run = await store.findRun(job.runId);
-      if (run) await this.republishEnding(run);
-      else logger.warn({ runId: job.runId }, "job for an unknown run: nothing to do");
-      return;
+      if (run) {
+        await this.republishEnding(run);
+        return;
+      }
+      const error = new UnknownRunJobError(job.runId);
+      logger.error({ runId: job.runId, sessionId: job.sessionId }, error.message);
+      throw error;
     }
     const { run, session } = loaded;
     if (session.activeRunId !== run.id) {

@@ -2,9 +2,11 @@ import { assertClientStateSize, mergeClientState } from "../domain/agent-state.j
 import { InputMissingError, RequestError } from "../domain/errors.js";
 import type { JsonSchemaValidator } from "../domain/json-schema-validator.js";
 import { inputTexts, missingInputs } from "../domain/run-inputs.js";
-import { assertNoToolNameConflict } from "../domain/tool-policy.js";
+import { assertNoToolNameConflict, namesBackendTool } from "../domain/tool-policy.js";
 import { newMessages, planAdmission, trailingMessages } from "./admission-plan.js";
+import { assertClientToolSchemas } from "./client-tool-schemas.js";
 import type { AgentCatalog } from "./ports/agent-catalog.js";
+import type { ChatMessage } from "./ports/chat-message.js";
 import type { Clock } from "./ports/clock.js";
 import type { RunAdmissions } from "./run-admissions.js";
 import type { RunAcceptance, RunRequest } from "./run-request.js";
@@ -49,11 +51,10 @@ export class RunService {
         details: { field: "forwardedProps.agent" },
       });
     }
+    assertClientToolSchemas({ tools: request.tools, validator });
+    const backendTools = await catalog.backendToolParameters();
     // A client tool may never shadow a backend tool (TOOL_NAME_CONFLICT).
-    assertNoToolNameConflict({
-      clientTools: request.tools,
-      backendTools: await catalog.backendToolNames(),
-    });
+    assertNoToolNameConflict({ clientTools: request.tools, backendTools });
     const declaredInputs = await catalog.workflowInputs();
     const inputs = inputTexts(request.inputs ?? {});
     const sentState =
@@ -68,14 +69,20 @@ export class RunService {
       ...(sentState ? { state: sentState } : {}),
       ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
       ...(request.context ? { context: request.context } : {}),
+      // The one-round-trip admission checks the plan after writing: a history that names a
+      // backend tool's call may have to be refused (BACKEND_TOOL_IN_HISTORY) before anything
+      // is written, so it takes the general path.
       plainTurn:
         !request.resume?.length &&
-        !trailingMessages(request.messages).some((message) => message.role === "tool"),
+        !trailingMessages(request.messages).some((message) => message.role === "tool") &&
+        !namesBackendToolCall(request.messages, backendTools),
       plan: (session) => {
         const planned = planAdmission({
           session,
           messages: newMessages(session, request.messages),
+          requestMessages: request.messages,
           ...(request.resume ? { resume: request.resume } : {}),
+          backendTools,
           validator,
           now: clock(),
         });
@@ -93,4 +100,16 @@ export class RunService {
       },
     });
   }
+}
+
+function namesBackendToolCall(
+  messages: readonly ChatMessage[],
+  backendTools: ReadonlyMap<string, unknown>,
+): boolean {
+  const names = [...backendTools.keys()];
+  return messages.some(
+    (message) =>
+      message.role === "assistant" &&
+      (message.toolCalls ?? []).some((call) => namesBackendTool(call.function.name, names)),
+  );
 }

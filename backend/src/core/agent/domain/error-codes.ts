@@ -16,6 +16,7 @@ export const RUN_ERROR_CODES = [
   "OUTPUT_INVALID",
   "CANCELLED",
   "CHECKPOINT_REFUSED",
+  "RUN_ABANDONED",
   "INTERNAL",
 ] as const;
 export type RunErrorCode = (typeof RUN_ERROR_CODES)[number];
@@ -32,6 +33,9 @@ export const REQUEST_ERROR_CODES = [
   "REQUEST_TIMEOUT",
   "UNSUPPORTED_MEDIA_TYPE",
   "HEADERS_TOO_LARGE",
+  "TOOL_ARGS_INVALID",
+  "BACKEND_TOOL_IN_HISTORY",
+  "SERVICE_UNAVAILABLE",
 ] as const;
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
 
@@ -67,6 +71,8 @@ export function httpStatusFor(code: ErrorCode): number {
   switch (code) {
     case "VALIDATION_ERROR":
     case "TOOL_NAME_CONFLICT":
+    case "TOOL_ARGS_INVALID":
+    case "BACKEND_TOOL_IN_HISTORY":
     case "UNKNOWN_TOOL":
     case "INPUT_MISSING":
     case "UNSUPPORTED_CONTENT":
@@ -99,6 +105,7 @@ export function httpStatusFor(code: ErrorCode): number {
       return 429;
     case "TOOL_EXECUTION_FAILED":
     case "CHECKPOINT_REFUSED":
+    case "RUN_ABANDONED":
     case "INTERNAL":
     case "ILLEGAL_TOOL_CALL_TRANSITION":
     case "SNAPSHOT_INVALID":
@@ -108,6 +115,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case "OUTPUT_INVALID":
       return 502;
     case "LLM_NOT_CONFIGURED":
+    case "SERVICE_UNAVAILABLE":
       return 503;
     default:
       return assertNever(code);
@@ -132,6 +140,7 @@ export function runStatusFor(code: RunErrorCode): "failed" | "cancelled" {
     case "INPUT_MISSING":
     case "OUTPUT_INVALID":
     case "CHECKPOINT_REFUSED":
+    case "RUN_ABANDONED":
     case "INTERNAL":
       return "failed";
     default:
@@ -159,6 +168,7 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "OUTPUT_INVALID":
     case "CANCELLED":
     case "CHECKPOINT_REFUSED":
+    case "RUN_ABANDONED":
     case "INTERNAL":
       return code;
     case "VALIDATION_ERROR":
@@ -171,6 +181,9 @@ export function runErrorCodeFor(code: ErrorCode): RunErrorCode {
     case "REQUEST_TIMEOUT":
     case "UNSUPPORTED_MEDIA_TYPE":
     case "HEADERS_TOO_LARGE":
+    case "TOOL_ARGS_INVALID":
+    case "BACKEND_TOOL_IN_HISTORY":
+    case "SERVICE_UNAVAILABLE":
     case "ILLEGAL_TOOL_CALL_TRANSITION":
     case "SNAPSHOT_INVALID":
     case "SNAPSHOT_VERSION_CONFLICT":

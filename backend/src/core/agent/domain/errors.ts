@@ -64,6 +64,8 @@ export class InternalError extends codedError("INTERNAL") {}
  * a size limit): the same write would fail again, so the run ends instead of retrying.
  */
 export class CheckpointRefusedError extends codedError("CHECKPOINT_REFUSED") {}
+/** The supervisor could not recover a run whose job or worker was lost (ARCHITECTURE.md §9). */
+export class RunAbandonedError extends codedError("RUN_ABANDONED") {}
 export class IllegalToolCallTransitionError extends codedError("ILLEGAL_TOOL_CALL_TRANSITION") {}
 export class SnapshotInvalidError extends codedError("SNAPSHOT_INVALID") {}
 /** A snapshot write lost the optimistic-lock race (`WHERE version = $expected`); retry it. */
@@ -166,6 +168,8 @@ export function errorFromJSON({
       return new CancelledError(init);
     case "CHECKPOINT_REFUSED":
       return new CheckpointRefusedError(init);
+    case "RUN_ABANDONED":
+      return new RunAbandonedError(init);
     case "INTERNAL":
       return new InternalError(init);
     case "ILLEGAL_TOOL_CALL_TRANSITION":
@@ -188,6 +192,9 @@ export function errorFromJSON({
     case "REQUEST_TIMEOUT":
     case "UNSUPPORTED_MEDIA_TYPE":
     case "HEADERS_TOO_LARGE":
+    case "TOOL_ARGS_INVALID":
+    case "BACKEND_TOOL_IN_HISTORY":
+    case "SERVICE_UNAVAILABLE":
       return new RequestError({ ...init, code });
     default:
       return assertNever(code);

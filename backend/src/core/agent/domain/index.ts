@@ -156,7 +156,9 @@ export {
   classifyToolCall,
   createToolNameMap,
   type DeclaredClientTool,
+  namesBackendTool,
   PROVIDER_FUNCTION_NAME,
   type ToolClassification,
   type ToolNameMap,
+  toolNameLookalikeKey,
 } from "./tool-policy.js";

@@ -1,7 +1,13 @@
 import { ToolNameConflictError, UnknownToolError } from "./errors.js";
 import type { ToolCallMode } from "./tool-call-status.js";
+import { toolNameLookalikeKey } from "./tool-name-map.js";
 
-export { createToolNameMap, PROVIDER_FUNCTION_NAME, type ToolNameMap } from "./tool-name-map.js";
+export {
+  createToolNameMap,
+  PROVIDER_FUNCTION_NAME,
+  type ToolNameMap,
+  toolNameLookalikeKey,
+} from "./tool-name-map.js";
 
 /** What the tool policy needs to know about a configured backend tool (tools.yaml). */
 export type BackendToolPolicy = {
@@ -65,21 +71,43 @@ export function classifyToolCall({
   };
 }
 
-/** A client never shadows a server tool: refuses every client tool named like a backend tool. */
+/**
+ * A client never shadows a server tool: refuses every client tool whose name equals a backend
+ * tool's or looks like it to the model (`srv_transfer_funds` for `srv.transfer_funds`: the
+ * name the model is shown; also other cases and separators, see toolNameLookalikeKey). Backend
+ * tools keep their names; the client must rename its tool.
+ */
 export function assertNoToolNameConflict({
   clientTools,
   backendTools,
 }: {
   clientTools: readonly DeclaredClientTool[];
-  /** The configured backend tools by name (a `Set` of names or a `Map` of policies). */
-  backendTools: { has(name: string): boolean };
+  /** The configured backend tools by name (a `Set` of names or a `Map` keyed by name). */
+  backendTools: { keys(): Iterable<string> };
 }): void {
+  const backendKeys = new Set(
+    [...backendTools.keys()].map(toolNameLookalikeKey).filter((key) => key !== ""),
+  );
+  const backendNames = new Set(backendTools.keys());
   const conflicts = [...new Set(clientTools.map((tool) => tool.name))]
-    .filter((name) => backendTools.has(name))
+    .filter((name) => backendNames.has(name) || backendKeys.has(toolNameLookalikeKey(name)))
     .sort();
   if (conflicts.length > 0) {
-    throw new ToolNameConflictError({ toolNames: conflicts });
+    throw new ToolNameConflictError({
+      toolNames: conflicts,
+      message: `Client tools conflict with backend tools (a client tool may not take a backend tool's name, or a name the model could take for it): ${conflicts.join(", ")}`,
+    });
   }
+}
+
+/** Whether a tool name is a backend tool's, or one the model could take for it. */
+export function namesBackendTool(name: string, backendToolNames: Iterable<string>): boolean {
+  const key = toolNameLookalikeKey(name);
+  for (const backend of backendToolNames) {
+    if (backend === name) return true;
+    if (key !== "" && toolNameLookalikeKey(backend) === key) return true;
+  }
+  return false;
 }
 
 function backendPolicy(

@@ -36,4 +36,28 @@ export interface RunJob {
 /** Enqueues runs for the workers; `jobId = runId`, so enqueuing twice is harmless. */
 export interface RunQueue {
   enqueue(job: RunJob): Promise<void>;
+  /**
+   * Throws SERVICE_UNAVAILABLE when the queue's connection is down, so a request is refused
+   * at once instead of waiting for Redis to come back.
+   */
+  assertAvailable(): void;
+}
+
+/**
+ * Where a run's job is: `pending` (waiting, delayed or being picked up), `active` (a worker
+ * holds it), `finished` (completed or failed in the queue) or `missing` (the queue forgot it).
+ */
+export type JobPresence = "pending" | "active" | "finished" | "missing";
+
+/** What the supervisor and cancel need of the queue beyond enqueuing. */
+export interface RunJobControl {
+  /** Each run's job presence. */
+  presence(runIds: readonly string[]): Promise<Map<string, JobPresence>>;
+  /** Enqueues the job again, replacing a finished job of the same run; no-op while pending or active. */
+  requeue(job: RunJob): Promise<void>;
+  /**
+   * Takes a run's job off the queue unless a worker holds it: `withdrawn` (or `missing`) means
+   * no worker will run it from the queue; `held` means a worker has it.
+   */
+  withdraw(runId: string): Promise<"withdrawn" | "missing" | "held">;
 }

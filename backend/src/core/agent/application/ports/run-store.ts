@@ -3,6 +3,7 @@ import type { RunStatus, SessionStatus } from "../../domain/run-status.js";
 import type { StateSnapshot } from "../../domain/state-snapshot.js";
 import type { ChatMessage } from "./chat-message.js";
 import type { LlmCallRecord } from "./llm-call-record.js";
+import type { RunJob } from "./run-job.js";
 
 export interface SessionView {
   id: string;
@@ -169,4 +170,8 @@ export interface RunStore {
   failRun(input: { runId: string; code: string; message: string; now: Date }): Promise<void>;
   /** Sets the cancel flag; returns the run as it is now. */
   requestCancel(input: { runId: string; now: Date }): Promise<RunView | undefined>;
+  /** Stores the admitted turn, so the run can be queued again from Postgres alone. */
+  recordInput(input: { runId: string; input: RunJob }): Promise<void>;
+  /** The admitted turn as `recordInput` stored it (undefined: not stored). */
+  storedInput(runId: string): Promise<RunJob | undefined>;
 }

@@ -28,8 +28,21 @@ export class RuntimeConfigCatalog implements AgentCatalog {
     return (await this.loader.get()).workflow_inputs;
   }
 
+  /**
+   * The tools.yaml names, and every name under an MCP source's prefix: the api does not know
+   * which tools a server lists, so a client tool may not take a name one could list.
+   */
   async backendToolNames(): Promise<ReadonlySet<string>> {
-    return new Set(Object.keys((await this.loader.get()).tools));
+    const config = await this.loader.get();
+    const prefixes = Object.values(config.tool_sources).flatMap((source) =>
+      source.kind === "mcp" ? [`${source.prefix}.`] : [],
+    );
+    return new BackendToolNames(Object.keys(config.tools), prefixes);
+  }
+
+  async backendToolParameters(): Promise<ReadonlyMap<string, Record<string, unknown>>> {
+    const { tools } = await this.loader.get();
+    return new Map(Object.values(tools).map((tool) => [tool.name, tool.parameters]));
   }
 
   async describe(): Promise<AgentCatalogDescription> {
@@ -68,5 +81,19 @@ export class RuntimeConfigCatalog implements AgentCatalog {
         parameters: tool.parameters,
       })),
     };
+  }
+}
+
+/** A set of names that also holds every name starting with one of `prefixes`. */
+class BackendToolNames extends Set<string> {
+  constructor(
+    names: readonly string[],
+    private readonly prefixes: readonly string[],
+  ) {
+    super(names);
+  }
+
+  override has(name: string): boolean {
+    return super.has(name) || this.prefixes.some((prefix) => name.startsWith(prefix));
   }
 }

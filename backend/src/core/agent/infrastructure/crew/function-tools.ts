@@ -50,7 +50,10 @@ export function offeredFunctionTools({
       });
     }
   }
-  const names = createToolNameMap([...definitions.keys(), ...historyToolNames]);
+  // Backend tools are named first: nothing a client declares or imports can rename them.
+  const names = createToolNameMap([...definitions.keys(), ...historyToolNames], {
+    reserved: Object.keys(backendTools),
+  });
   const tools = [...definitions].map(
     ([name, definition]): LanguageModelV3FunctionTool => ({
       type: "function",

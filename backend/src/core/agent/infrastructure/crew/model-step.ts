@@ -22,6 +22,8 @@ export interface StepToolCall {
   args: Record<string, unknown>;
   /** The arguments were not a JSON object. */
   invalid: boolean;
+  /** Why they were not (e.g. the JSON parser's message), when `invalid`. */
+  invalidReason?: string;
   /** The arguments exactly as the model sent them. */
   rawArguments: string;
 }
@@ -257,12 +259,16 @@ class StepState {
     const toolCallId = this.context.toolCallIds.complete(providerId);
     const toolName = this.nameOf(providerName);
     let args: unknown;
+    let invalidReason: string | undefined;
     try {
       args = input.trim() === "" ? {} : JSON.parse(input);
-    } catch {
+    } catch (error) {
       args = undefined;
+      invalidReason = `the arguments are not valid JSON (${error instanceof Error ? error.message : String(error)})`;
     }
     const valid = typeof args === "object" && args !== null && !Array.isArray(args);
+    if (!valid && invalidReason === undefined)
+      invalidReason = "the arguments must be a JSON object";
     const record = valid ? (args as Record<string, unknown>) : {};
     if (!this.started.has(toolCallId)) {
       this.report({
@@ -286,6 +292,7 @@ class StepState {
       toolName,
       args: record,
       invalid: !valid,
+      ...(invalidReason === undefined ? {} : { invalidReason }),
       rawArguments: input,
     });
   }

@@ -4,6 +4,11 @@ import { AgentError, CancelledError } from "../../domain/errors.js";
 import { createPendingToolCall } from "../../domain/pending-tool-call.js";
 import type { PendingToolCall } from "../../domain/state-snapshot.js";
 import { addPendingToolCalls, advanceIteration, finishStage } from "../../domain/state-snapshot.js";
+import {
+  describeToolArgumentIssues,
+  refusedArgumentsResult,
+  toolArgumentIssues,
+} from "../../domain/tool-arguments.js";
 import { classifyToolCall } from "../../domain/tool-policy.js";
 import { recordingStateAccess } from "./agent-state-access.js";
 import { callAguiFields } from "./call-agui-fields.js";
@@ -217,8 +222,10 @@ function assistantMessage(step: StepResult, calls: readonly StepToolCall[]): Cha
 
 /**
  * Each call becomes a pending call (frontend, approval, or direct = auto-approved), or, for a
- * tool the model was not offered or arguments that are not a JSON object, an error result the
- * model sees on its next step.
+ * tool the model was not offered or arguments that are not a JSON object or do not fit the
+ * tool's JSON schema (backend `parameters` or the client's declaration), an error result the
+ * model sees on its next step, naming the problem. A refused call never runs and is never put
+ * to a human.
  */
 function classifyCalls({
   state,
@@ -235,14 +242,44 @@ function classifyCalls({
   const refused: ToolMessage[] = [];
   const clientTools = state.snapshot.run?.client_tools ?? [];
   const now = dependencies.clock();
+  const refuse = (call: StepToolCall, result: { content: string; error: string }) =>
+    refused.push(toolMessage({ id: dependencies.ids(), toolCallId: call.toolCallId, ...result }));
   for (const call of calls) {
+    if (call.invalid) {
+      refuse(
+        call,
+        refusedArgumentsResult({
+          toolName: call.toolName,
+          problem: call.invalidReason ?? "the arguments must be a JSON object",
+        }),
+      );
+      continue;
+    }
     try {
-      if (call.invalid) throw new Error(`invalid call of ${call.toolName}`);
       const classification = classifyToolCall({
         name: call.toolName,
         clientTools,
         backendTools: state.config.tools,
       });
+      const schema =
+        classification.mode === "FRONTEND_EXECUTE"
+          ? clientTools.find((tool) => tool.name === call.toolName)?.parameters
+          : state.config.tools[call.toolName]?.parameters;
+      const issues = toolArgumentIssues({
+        validator: dependencies.validator,
+        schema,
+        args: call.args,
+      });
+      if (issues.length > 0) {
+        refuse(
+          call,
+          refusedArgumentsResult({
+            toolName: call.toolName,
+            problem: describeToolArgumentIssues(issues),
+          }),
+        );
+        continue;
+      }
       pending.push(
         createPendingToolCall({
           toolCallId: call.toolCallId,
@@ -262,14 +299,10 @@ function classifyCalls({
       );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      refused.push(
-        toolMessage({
-          id: dependencies.ids(),
-          toolCallId: call.toolCallId,
-          content: JSON.stringify({ error: `The call was refused: ${reason}` }),
-          error: reason,
-        }),
-      );
+      refuse(call, {
+        content: JSON.stringify({ error: `The call was refused: ${reason}` }),
+        error: reason,
+      });
     }
   }
   return { pending, refused };

@@ -1,5 +1,11 @@
 import { ToolExecutionFailedError } from "../../domain/errors.js";
+import type { JsonSchemaValidator } from "../../domain/json-schema-validator.js";
 import type { ToolResult } from "../../domain/state-snapshot.js";
+import {
+  describeToolArgumentIssues,
+  refusedArgumentsResult,
+  toolArgumentIssues,
+} from "../../domain/tool-arguments.js";
 import type { ToolConfig } from "../config/runtime-config.js";
 import type { ToolLogger } from "../tools/tool-handler.js";
 import type { ToolInvoker } from "../tools/tool-source-registry.js";
@@ -9,13 +15,17 @@ import type { ToolExecutionLedger } from "./tool-execution-ledger.js";
 /**
  * Runs backend tools. A handler that throws gives the model an error result (it can recover
  * or tell the user); a handler id nobody registered is a configuration fault and fails the
- * run with TOOL_EXECUTION_FAILED. Side-effecting tools go through the ledger, so a call runs
- * at most once per `runId:toolCallId` even across worker crashes.
+ * run with TOOL_EXECUTION_FAILED. Arguments that do not fit the tool's JSON schema
+ * (`parameters`) never reach the handler: the model gets an error result naming each problem.
+ * Every tool kind runs through here, so this is the one place that check lives. Side-effecting
+ * tools go through the ledger, so a call runs at most once per `runId:toolCallId` even across
+ * worker crashes.
  */
 export class ToolExecutor {
   constructor(
     private readonly handlers: ToolInvoker,
     private readonly ledger: ToolExecutionLedger,
+    private readonly validator: JsonSchemaValidator,
     private readonly logger: ToolLogger = SILENT_TOOL_LOGGER,
   ) {}
 
@@ -45,6 +55,17 @@ export class ToolExecutor {
       throw new ToolExecutionFailedError({
         message: `Tool ${tool.name} names handler "${tool.handler}", which is not registered`,
         details: { tool_name: tool.name, handler: tool.handler },
+      });
+    }
+    const issues = toolArgumentIssues({
+      validator: this.validator,
+      schema: tool.parameters,
+      args,
+    });
+    if (issues.length > 0) {
+      return refusedArgumentsResult({
+        toolName: tool.name,
+        problem: describeToolArgumentIssues(issues),
       });
     }
     const idempotencyKey = `${runId}:${toolCallId}`;

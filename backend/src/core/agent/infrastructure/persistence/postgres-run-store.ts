@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { runs, sessions } from "../../../../models/index.js";
 import type { ChatMessage } from "../../application/ports/chat-message.js";
 import type { LlmCallRecord } from "../../application/ports/llm-call-record.js";
+import type { RunJob } from "../../application/ports/run-job.js";
 import type {
   Admission,
   AdmissionCheck,
@@ -373,6 +374,23 @@ export class PostgresRunStore implements RunStore {
   async requestCancel({ runId, now }: { runId: string; now: Date }): Promise<RunView | undefined> {
     const row = await this.runs.requestCancel({ id: runId, now });
     return row && toRunView(row);
+  }
+
+  async recordInput({ runId, input }: { runId: string; input: RunJob }): Promise<void> {
+    const { traceContext: _traceContext, ...stored } = input;
+    await this.pool.query({
+      name: "agent_record_run_input",
+      text: "update runs set input = $2::jsonb where id = $1",
+      values: [runId, JSON.stringify(stored)],
+    });
+  }
+
+  async storedInput(runId: string): Promise<RunJob | undefined> {
+    const { rows } = await this.pool.query<{ input: RunJob | null }>(
+      "select input from runs where id = $1",
+      [runId],
+    );
+    return rows[0]?.input ?? undefined;
   }
 }
 

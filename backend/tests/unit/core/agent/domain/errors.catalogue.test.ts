@@ -35,6 +35,7 @@ describe("error catalogue", () => {
       "OUTPUT_INVALID",
       "CANCELLED",
       "CHECKPOINT_REFUSED",
+      "RUN_ABANDONED",
       "INTERNAL",
     ]);
   });

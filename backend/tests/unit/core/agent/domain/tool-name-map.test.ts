@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   createToolNameMap,
   PROVIDER_FUNCTION_NAME,
+  toolNameLookalikeKey,
 } from "../../../../../src/core/agent/domain/index.js";
 import { expectAgentError } from "./fixtures.js";
 
@@ -110,5 +111,39 @@ describe("tool name map properties", () => {
         }
       }),
     );
+  });
+});
+
+describe("backend tools keep their function names (one namespace as the model sees it)", () => {
+  it("maps reserved names first: a client or history name cannot push a backend tool aside", () => {
+    const map = createToolNameMap(["srv.transfer_funds", "srv_transfer_funds"], {
+      reserved: ["srv.transfer_funds"],
+    });
+    expect(map.toProvider("srv.transfer_funds")).toBe("srv_transfer_funds");
+    expect(map.toProvider("srv_transfer_funds")).toMatch(/^srv_transfer_funds_[0-9a-f]{8}$/);
+    expect(map.fromProvider("srv_transfer_funds")).toBe("srv.transfer_funds");
+  });
+
+  it("gives the backend tools the same names whatever else is in the set", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 20 }), { maxLength: 8 }), (others) => {
+        const backend = ["srv.transfer_funds", "srv.get_current_time"];
+        const alone = createToolNameMap(backend, { reserved: backend });
+        const crowded = createToolNameMap([...backend, ...others], { reserved: backend });
+        for (const name of backend) expect(crowded.toProvider(name)).toBe(alone.toProvider(name));
+      }),
+    );
+  });
+
+  it("calls names look-alikes when only case, accents and separators differ", () => {
+    const key = toolNameLookalikeKey("srv.transfer_funds");
+    for (const name of [
+      "srv_transfer_funds",
+      "SRV-Transfer-Funds",
+      "srv transfer funds",
+      "srvtransferfunds",
+    ])
+      expect(toolNameLookalikeKey(name)).toBe(key);
+    expect(toolNameLookalikeKey("srv.transfer_fund")).not.toBe(key);
   });
 });

@@ -121,6 +121,16 @@ describe("client tools that shadow backend tools", () => {
     expect(error.details).toEqual({ tool_names: ["srv.lookup", "srv.transfer_funds"] });
   });
 
+  it("are refused when the model would see the same name, or one it could take for it", () => {
+    for (const name of ["srv_transfer_funds", "SRV.Transfer-Funds", "srv__transfer__funds"]) {
+      const error = expectAgentError(
+        () => assertNoToolNameConflict({ clientTools: [{ name }], backendTools }),
+        "TOOL_NAME_CONFLICT",
+      );
+      expect(error.details).toEqual({ tool_names: [name] });
+    }
+  });
+
   it("are accepted when no name is shared", () => {
     expect(() =>
       assertNoToolNameConflict({ clientTools: request.tools, backendTools }),

@@ -314,12 +314,15 @@ describe("tool calls the runtime refuses", () => {
       ["tool", brokenCall],
       ["assistant", null],
     ]);
-    for (const refusal of stored.slice(2, 4)) {
-      expect(refusal.error).toBeTruthy();
-      expect(JSON.parse(refusal.content ?? "{}")).toEqual({
-        error: expect.stringMatching(/^The call was refused: /),
-      });
-    }
+    for (const refusal of stored.slice(2, 4)) expect(refusal.error).toBeTruthy();
+    expect(JSON.parse(stored[2]?.content ?? "{}")).toEqual({
+      error: expect.stringMatching(/^The call was refused: /),
+    });
+    expect(JSON.parse(stored[3]?.content ?? "{}")).toEqual({
+      error: expect.stringMatching(
+        /^The arguments of srv\.get_current_time were refused and the tool did not run: the arguments are not valid JSON/,
+      ),
+    });
     expect(stored[4]?.content).toBe("Sorry, I cannot do that.");
     // Nothing was executed or left pending.
     const session = await sessionRow(crew.database, turn.threadId);

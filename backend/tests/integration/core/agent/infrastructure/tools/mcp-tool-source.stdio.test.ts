@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { firstTurn } from "../../../../../support/crew-runs.js";
+import { uniqueId } from "../../../../../support/database.js";
+import { authHeaders } from "../../../../../support/jwt.js";
 import {
   mcpReconnectScenario,
   mcpSourceScenarios,
@@ -51,4 +54,21 @@ describe("an MCP server over stdio (tools.yaml source kind mcp, command)", () =>
   });
 
   mcpReconnectScenario(project);
+
+  it("refuses a client tool named under the server's prefix (a client never shadows a server tool)", async () => {
+    const turn = firstTurn({
+      text: "hello",
+      tools: [{ name: "orders.anything", description: "mine", parameters: { type: "object" } }],
+    });
+    const response = await project.runtime.app.inject({
+      method: "POST",
+      url: "/api/v1/agent/runs",
+      headers: await authHeaders(uniqueId("user")),
+      payload: turn,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      error: { code: "TOOL_NAME_CONFLICT", details: { tool_names: ["orders.anything"] } },
+    });
+  });
 });

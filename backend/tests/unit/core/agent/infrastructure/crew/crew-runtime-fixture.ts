@@ -53,15 +53,20 @@ export function crewRuntimeFor({
   let next = 0;
   const ids = () => `id-${++next}`;
   const clock = () => new Date("2026-03-01T12:00:00Z");
+  const validator = new AjvJsonSchemaValidator();
   return new CrewRuntime({
     config,
     gateway: createLlmGateway({ settings, models: {}, ids, clock }),
-    tools: new ToolExecutor(ToolSourceRegistry.builtinOnly(), new InMemoryToolExecutionLedger()),
+    tools: new ToolExecutor(
+      ToolSourceRegistry.builtinOnly(),
+      new InMemoryToolExecutionLedger(),
+      validator,
+    ),
     ids,
     clock,
     callSettings: { maxRetries: 0, timeoutMs: 1_000 },
     defaultApprovalTtlSeconds: 600,
-    validator: new AjvJsonSchemaValidator(),
+    validator,
     agentStateMaxBytes: 65_536,
   });
 }
