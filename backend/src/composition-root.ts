@@ -153,6 +153,7 @@ export class CompositionRoot {
     });
     this.catalog = new RuntimeConfigCatalog(this.configLoader, defaultModelCodeFor(settings));
     this.budgetLedger = new PostgresBudgetLedger(this.database.pool);
+    this.metrics.addStreamFollowerGauges(() => this.streamHub.stats());
     this.metrics.addScrapeGauges({
       queueDepth: () => this.queue.depth(),
       activeRuns: () => this.activeRunCounts(),
