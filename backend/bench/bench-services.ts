@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -44,12 +44,12 @@ export interface BenchServices {
 }
 
 /**
- * How a role is started: the compiled build with plain `node` when there is one
- * (`npm run build`), else the TypeScript sources through tsx.
+ * How a role is started: `BENCH_MAIN=<compiled main.js>` runs a build with plain `node`; else
+ * the TypeScript sources through tsx (`npm run dev -w backend -- <role>`).
  */
 function roleCommand(role: string): string[] {
-  const compiled = `${BACKEND}dist/main.js`;
-  if (process.env.BENCH_SOURCES !== "1" && existsSync(compiled)) return [compiled, role];
+  const compiled = process.env.BENCH_MAIN;
+  if (compiled) return [compiled, role];
   return ["--import", "tsx", "src/main.ts", role];
 }
 
@@ -125,6 +125,8 @@ export async function startBenchServices({
       process.execPath,
       [
         ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}/${role}`] : []),
+        // Node/V8 flags for both roles, e.g. heap settings (`--max-semi-space-size=4`).
+        ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
         ...roleCommand(role),
       ],
       {

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from "node:v8";
 import { buildApiServer } from "./api-server.js";
 import { CompositionRoot } from "./composition-root.js";
 import { LlmNotConfiguredError } from "./core/agent/domain/errors.js";
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Before the heap grows (benchmarks.md, "Memory").
+  if (settings.runtime.heap_growing_percent > 0)
+    setFlagsFromString(`--heap-growing-percent=${settings.runtime.heap_growing_percent}`);
   const logger = createLogger({ level: settings.log.level, name: `agent-runtime-${role}` });
   logger.info({ role, settings: redactSettings(settings) }, "starting");
 

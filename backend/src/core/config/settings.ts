@@ -371,6 +371,12 @@ export const SettingsSchema = z.object({
        * 400, an agent's change above it is refused to the agent. @defaultValue 65536
        */
       agent_state_max_bytes: positiveInt.default(65_536),
+      /**
+       * How far V8 lets the heap grow past what survived the last full collection, in percent
+       * (V8's `--heap-growing-percent`); 0 keeps V8's own factor (up to 4×). Without it a busy
+       * process holds hundreds of MiB of garbage between collections. @defaultValue 25
+       */
+      heap_growing_percent: nonNegativeInt.default(25),
     })
     .prefault({}),
   budgets: BudgetSettingsSchema,

@@ -102,6 +102,19 @@ describe("Redis restarted empty with runs queued, running and waiting for approv
     expect((await client.postRun(waiting)).status).toBe(202);
     expect((await client.waitForRun(waiting.runId)).status).toBe("interrupted");
 
+    // A second approval, granted while the worker is busy: its resume is queued at the fault.
+    const grantedMarker = uniqueId("granted");
+    const grantedCallId = newToolCallId();
+    stages.script(grantedMarker, {
+      respond: (call) =>
+        call === 1
+          ? { toolCalls: [transferCall(grantedCallId)] }
+          : { text: ["Granted ", "transfer done."] },
+    });
+    const granted = turn(uniqueId("thread"), grantedMarker, SINGLE_STAGE.agent);
+    expect((await client.postRun(granted)).status).toBe(202);
+    expect((await client.waitForRun(granted.runId)).status).toBe("interrupted");
+
     // Running: a slow answer holds the worker's only slot.
     const slowMarker = uniqueId("slow");
     stages.script(slowMarker, {
@@ -121,6 +134,11 @@ describe("Redis restarted empty with runs queued, running and waiting for approv
       return turn(uniqueId("thread"), marker);
     });
     for (const input of queued) expect((await client.postRun(input)).status).toBe(202);
+    const grant = await client.request(`/runs/${granted.runId}/resume`, {
+      body: { approvals: [{ tool_call_id: grantedCallId, approved: true }] },
+    });
+    expect(grant.status).toBe(202);
+    const grantedResume = (await grant.json()) as { run_id: string };
 
     await redis.kill();
     // While Redis is down: readiness names it within a second, a new run is refused with 503.
@@ -149,8 +167,18 @@ describe("Redis restarted empty with runs queued, running and waiting for approv
     // Every run ends; the queued ones complete (the supervisor queued them again).
     await waitUntilNothingActive(sql, 60_000);
     expect(Date.now() - faultEnded).toBeLessThan(90_000);
-    for (const input of [running, ...queued])
-      expect((await client.waitForRun(input.runId)).status).toBe("succeeded");
+    for (const runId of [
+      running.runId,
+      ...queued.map((input) => input.runId),
+      grantedResume.run_id,
+    ])
+      expect((await client.waitForRun(runId)).status).toBe("succeeded");
+    // The human's decision survived the lost job: the approved call ran, once.
+    const { rows: grantedResults } = await sql.query(
+      "select content from messages where session_id = $1 and role = 'tool' and tool_call_id = $2",
+      [granted.threadId, grantedCallId],
+    );
+    expect(grantedResults).toHaveLength(1);
     expect((await client.waitForRun(waiting.runId)).status).toBe("interrupted");
 
     // The approval survived: resuming runs the tool and completes.
@@ -162,10 +190,11 @@ describe("Redis restarted empty with runs queued, running and waiting for approv
     expect((await client.waitForRun(resumed.run_id)).status).toBe("succeeded");
 
     // Every thread takes a new turn.
-    for (const input of [waiting, running, ...queued]) {
+    for (const input of [waiting, granted, running, ...queued]) {
       const marker = uniqueId("after");
       stages.script(marker, { respond: { text: ["After ", "the fault."] } });
-      const next = turn(input.threadId, marker, input === waiting ? SINGLE_STAGE.agent : undefined);
+      const single = input === waiting || input === granted;
+      const next = turn(input.threadId, marker, single ? SINGLE_STAGE.agent : undefined);
       expect((await client.postRun(next)).status).toBe(202);
       expect((await client.waitForRun(next.runId)).status).toBe("succeeded");
     }
@@ -184,6 +213,7 @@ describe("Redis restarted empty with runs queued, running and waiting for approv
     figures = await faultFigures(sql);
     expect(figures.stuck).toBe(0);
     expect(figures.givenUp).toBe(0);
-    expect(figures.recovered).toBeGreaterThanOrEqual(queued.length);
+    // The queued turns and the queued approval resume.
+    expect(figures.recovered).toBeGreaterThanOrEqual(queued.length + 1);
   }, 180_000);
 });
