@@ -37,10 +37,15 @@ export class InProcessRuntime {
     return new InProcessRuntime(settings, root, app);
   }
 
-  /** Executes the queued job of `runId` in this process, as a worker would. */
-  async executeJob(runId: string, { finalAttempt = true } = {}): Promise<void> {
+  /**
+   * Executes the queued job of `runId` in this process, as a worker would. `claim`: take the
+   * job off the queue first, so the api sees the run as held by a worker (a cancel then
+   * signals this execution instead of ending the run itself); the job cannot run again.
+   */
+  async executeJob(runId: string, { finalAttempt = true, claim = false } = {}): Promise<void> {
     const job = await this.root.queue.queue.getJob(runId);
     if (!job) throw new Error(`no queued job for run ${runId}`);
+    if (claim) await job.remove();
     this.executor ??= await this.root.runExecutor();
     await this.root.cancels.listen();
     const attempt = (this.attempts.get(runId) ?? 0) + 1;

@@ -54,7 +54,11 @@ export class RunService {
     assertClientToolSchemas({ tools: request.tools, validator });
     const backendTools = await catalog.backendToolParameters();
     // A client tool may never shadow a backend tool (TOOL_NAME_CONFLICT).
-    assertNoToolNameConflict({ clientTools: request.tools, backendTools });
+    assertNoToolNameConflict({
+      clientTools: request.tools,
+      backendTools,
+      reservedPrefixes: await catalog.backendToolPrefixes(),
+    });
     const declaredInputs = await catalog.workflowInputs();
     const inputs = inputTexts(request.inputs ?? {});
     const sentState =

@@ -80,17 +80,28 @@ export function classifyToolCall({
 export function assertNoToolNameConflict({
   clientTools,
   backendTools,
+  reservedPrefixes = [],
 }: {
   clientTools: readonly DeclaredClientTool[];
   /** The configured backend tools by name (a `Set` of names or a `Map` keyed by name). */
   backendTools: { keys(): Iterable<string> };
+  /**
+   * Prefixes of backend tools not known by name here (an MCP server's `<prefix>.`): a name
+   * under one, in the tool's or the provider's spelling (`github.x`, `github_x`), conflicts.
+   */
+  reservedPrefixes?: readonly string[];
 }): void {
   const backendKeys = new Set(
     [...backendTools.keys()].map(toolNameLookalikeKey).filter((key) => key !== ""),
   );
   const backendNames = new Set(backendTools.keys());
   const conflicts = [...new Set(clientTools.map((tool) => tool.name))]
-    .filter((name) => backendNames.has(name) || backendKeys.has(toolNameLookalikeKey(name)))
+    .filter(
+      (name) =>
+        backendNames.has(name) ||
+        backendKeys.has(toolNameLookalikeKey(name)) ||
+        underReservedPrefix(name, reservedPrefixes),
+    )
     .sort();
   if (conflicts.length > 0) {
     throw new ToolNameConflictError({
@@ -98,6 +109,16 @@ export function assertNoToolNameConflict({
       message: `Client tools conflict with backend tools (a client tool may not take a backend tool's name, or a name the model could take for it): ${conflicts.join(", ")}`,
     });
   }
+}
+
+function underReservedPrefix(name: string, prefixes: readonly string[]): boolean {
+  const lower = name.toLowerCase();
+  return prefixes.some((prefix) => {
+    const start = prefix.toLowerCase();
+    return (
+      lower.startsWith(`${start}.`) || lower.startsWith(`${start.replace(/[^a-z0-9_-]/g, "_")}_`)
+    );
+  });
 }
 
 /** Whether a tool name is a backend tool's, or one the model could take for it. */
