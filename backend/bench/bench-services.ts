@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -44,12 +44,13 @@ export interface BenchServices {
 }
 
 /**
- * How a role is started: `BENCH_MAIN=<compiled main.js>` runs a build with plain `node`; else
- * the TypeScript sources through tsx (as `npm run api` / `npm run worker` do).
+ * How a role is started: the compiled build with plain `node` when there is one
+ * (`npm run build`: `dist/main.js`, or `BENCH_MAIN=<path to a main.js>`), else the TypeScript
+ * sources through tsx (also when `BENCH_SOURCES=1`).
  */
 function roleCommand(role: string): string[] {
-  const compiled = process.env.BENCH_MAIN;
-  if (compiled) return [compiled, role];
+  const compiled = process.env.BENCH_MAIN ?? `${BACKEND}dist/main.js`;
+  if (process.env.BENCH_SOURCES !== "1" && existsSync(compiled)) return [compiled, role];
   return ["--import", "tsx", "src/main.ts", role];
 }
 

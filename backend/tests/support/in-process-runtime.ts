@@ -16,6 +16,8 @@ import { testSettings } from "./test-settings.js";
 export class InProcessRuntime {
   private executor: RunExecutor | undefined;
   private readonly attempts = new Map<string, number>();
+  /** Runs whose job `executeJob` is executing right now. */
+  private readonly executing = new Set<string>();
   private stopWorker: (() => Promise<void>) | undefined;
 
   private constructor(
@@ -34,27 +36,41 @@ export class InProcessRuntime {
     await root.loadConfiguration();
     const app = await buildApiServer(root.apiServerOptions({ playground }));
     await app.ready();
-    return new InProcessRuntime(settings, root, app);
+    const runtime = new InProcessRuntime(settings, root, app);
+    // `executeJob` runs a job without taking it off the queue; to cancel (which ends at once a
+    // run whose job waits in the queue) that job is held, as a worker's active job is.
+    const withdraw = root.queue.withdraw.bind(root.queue);
+    root.queue.withdraw = async (runId) =>
+      runtime.executing.has(runId) ? "held" : withdraw(runId);
+    return runtime;
   }
 
   /**
    * Executes the queued job of `runId` (a storage id, or a client run id whose storage id
-   * differs: `:`, digits only…) in this process, as a worker would.
+   * differs: `:`, digits only…) in this process, as a worker would. `claim`: take the job off
+   * the queue first, so the api sees the run as held by a worker (a cancel then signals this
+   * execution instead of ending the run itself); the job cannot run again.
    */
-  async executeJob(runId: string, { finalAttempt = true } = {}): Promise<void> {
+  async executeJob(runId: string, { finalAttempt = true, claim = false } = {}): Promise<void> {
     const job =
       (await this.root.queue.queue.getJob(runId)) ??
       (await this.root.queue.queue.getJob(await this.storageRunId(runId)));
     if (!job) throw new Error(`no queued job for run ${runId}`);
+    if (claim) await job.remove();
     this.executor ??= await this.root.runExecutor();
     await this.root.cancels.listen();
     const attempt = (this.attempts.get(runId) ?? 0) + 1;
     this.attempts.set(runId, attempt);
-    await this.executor.execute(parseRunJob(job.data), {
-      shutdown: new AbortController().signal,
-      finalAttempt,
-      attempt,
-    });
+    this.executing.add(runId);
+    try {
+      await this.executor.execute(parseRunJob(job.data), {
+        shutdown: new AbortController().signal,
+        finalAttempt,
+        attempt,
+      });
+    } finally {
+      this.executing.delete(runId);
+    }
   }
 
   /** The storage id of the (only) run the client named `clientRunId`. */

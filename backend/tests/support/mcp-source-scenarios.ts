@@ -9,6 +9,7 @@ import {
 } from "./crew-runs.js";
 import { uniqueId } from "./database.js";
 import {
+  cancelRun,
   eventually,
   mcpCalls,
   pendingInterruptId,
@@ -121,6 +122,38 @@ export function mcpSourceScenarios(
     const [result] = await toolResults(project.runtime, resumeRunId);
     expect(result).toMatchObject({ toolCallId: callId, content: `shipped ${orderId}` });
     expect(await runRow(project.database, resumeRunId)).toMatchObject({ status: "succeeded" });
+  });
+
+  it("cancelling the run aborts the MCP call: the server gets MCP's cancellation notification", async () => {
+    const marker = uniqueId("cancel");
+    const callId = uniqueId("call");
+    const userId = uniqueId("user");
+    project.agents.script(marker, {
+      [TOOL_USER]: [{ toolCalls: [{ id: callId, name: "orders_wait_forever", arguments: {} }] }],
+    });
+    const turn = firstTurn({ text: `Wait ${marker}` });
+    const before = mcpCalls(project.callLog).length;
+    await admitRun(project.runtime, userId, turn);
+    const running = project.runtime.executeJob(turn.runId, { claim: true });
+    await eventually(
+      () =>
+        mcpCalls(project.callLog)
+          .slice(before)
+          .find((entry) => entry.event === "call" && entry.tool === "wait_forever"),
+      { what: "the server to receive the call" },
+    );
+
+    expect(await cancelRun(project.runtime, userId, turn.runId)).toBe(202);
+    await running;
+
+    await eventually(
+      () =>
+        mcpCalls(project.callLog)
+          .slice(before)
+          .find((entry) => entry.event === "aborted" && entry.tool === "wait_forever"),
+      { what: "the server to see the cancellation" },
+    );
+    expect(await runRow(project.database, turn.runId)).toMatchObject({ status: "cancelled" });
   });
 
   it("a server that dies during a call gives the model a tool error, the run still ends, and the source reconnects", async () => {

@@ -2,11 +2,10 @@ import { assertClientStateSize, mergeClientState } from "../domain/agent-state.j
 import { InputMissingError, RequestError } from "../domain/errors.js";
 import type { JsonSchemaValidator } from "../domain/json-schema-validator.js";
 import { inputTexts, missingInputs } from "../domain/run-inputs.js";
-import { assertNoToolNameConflict, namesBackendTool } from "../domain/tool-policy.js";
+import { assertNoToolNameConflict, backendToolMatcher } from "../domain/tool-policy.js";
 import { newMessages, planAdmission, trailingMessages } from "./admission-plan.js";
 import { assertClientToolSchemas } from "./client-tool-schemas.js";
 import type { AgentCatalog } from "./ports/agent-catalog.js";
-import type { ChatMessage } from "./ports/chat-message.js";
 import type { Clock } from "./ports/clock.js";
 import type { RunAdmissions } from "./run-admissions.js";
 import type { RunAcceptance, RunRequest } from "./run-request.js";
@@ -52,9 +51,17 @@ export class RunService {
       });
     }
     assertClientToolSchemas({ tools: request.tools, validator });
-    const backendTools = await catalog.backendToolParameters();
+    const [backendTools, reservedPrefixes] = await Promise.all([
+      catalog.backendToolParameters(),
+      catalog.backendToolPrefixes(),
+    ]);
     // A client tool may never shadow a backend tool (TOOL_NAME_CONFLICT).
-    assertNoToolNameConflict({ clientTools: request.tools, backendTools });
+    assertNoToolNameConflict({
+      clientTools: request.tools,
+      backendTools,
+      reservedPrefixes,
+    });
+    const isBackendTool = backendToolMatcher({ backendTools, reservedPrefixes });
     const declaredInputs = await catalog.workflowInputs();
     const inputs = inputTexts(request.inputs ?? {});
     const sentState =
@@ -75,7 +82,11 @@ export class RunService {
       plainTurn:
         !request.resume?.length &&
         !trailingMessages(request.messages).some((message) => message.role === "tool") &&
-        !namesBackendToolCall(request.messages, backendTools),
+        !request.messages.some(
+          (message) =>
+            message.role === "assistant" &&
+            (message.toolCalls ?? []).some((call) => isBackendTool(call.function.name)),
+        ),
       plan: (session) => {
         const planned = planAdmission({
           session,
@@ -83,6 +94,7 @@ export class RunService {
           requestMessages: request.messages,
           ...(request.resume ? { resume: request.resume } : {}),
           backendTools,
+          isBackendTool,
           validator,
           now: clock(),
         });
@@ -100,16 +112,4 @@ export class RunService {
       },
     });
   }
-}
-
-function namesBackendToolCall(
-  messages: readonly ChatMessage[],
-  backendTools: ReadonlyMap<string, unknown>,
-): boolean {
-  const names = [...backendTools.keys()];
-  return messages.some(
-    (message) =>
-      message.role === "assistant" &&
-      (message.toolCalls ?? []).some((call) => namesBackendTool(call.function.name, names)),
-  );
 }

@@ -80,18 +80,19 @@ export function classifyToolCall({
 export function assertNoToolNameConflict({
   clientTools,
   backendTools,
+  reservedPrefixes = [],
 }: {
   clientTools: readonly DeclaredClientTool[];
   /** The configured backend tools by name (a `Set` of names or a `Map` keyed by name). */
   backendTools: { keys(): Iterable<string> };
+  /**
+   * Prefixes of backend tools not known by name here (an MCP server's `<prefix>.`): a name
+   * under one, in the tool's or the provider's spelling (`github.x`, `github_x`), conflicts.
+   */
+  reservedPrefixes?: readonly string[];
 }): void {
-  const backendKeys = new Set(
-    [...backendTools.keys()].map(toolNameLookalikeKey).filter((key) => key !== ""),
-  );
-  const backendNames = new Set(backendTools.keys());
-  const conflicts = [...new Set(clientTools.map((tool) => tool.name))]
-    .filter((name) => backendNames.has(name) || backendKeys.has(toolNameLookalikeKey(name)))
-    .sort();
+  const isBackend = backendToolMatcher({ backendTools, reservedPrefixes });
+  const conflicts = [...new Set(clientTools.map((tool) => tool.name))].filter(isBackend).sort();
   if (conflicts.length > 0) {
     throw new ToolNameConflictError({
       toolNames: conflicts,
@@ -100,14 +101,35 @@ export function assertNoToolNameConflict({
   }
 }
 
-/** Whether a tool name is a backend tool's, or one the model could take for it. */
-export function namesBackendTool(name: string, backendToolNames: Iterable<string>): boolean {
-  const key = toolNameLookalikeKey(name);
-  for (const backend of backendToolNames) {
-    if (backend === name) return true;
-    if (key !== "" && toolNameLookalikeKey(backend) === key) return true;
-  }
-  return false;
+/**
+ * Whether a tool name is a backend tool's, or one the model could take for it: the same name,
+ * a look-alike (toolNameLookalikeKey), or a name under a reserved prefix (`github.x`,
+ * `github_x`, in any case).
+ */
+export function backendToolMatcher({
+  backendTools,
+  reservedPrefixes = [],
+}: {
+  backendTools: { keys(): Iterable<string> };
+  reservedPrefixes?: readonly string[];
+}): (name: string) => boolean {
+  const names = new Set(backendTools.keys());
+  const keys = new Set([...names].map(toolNameLookalikeKey).filter((key) => key !== ""));
+  return (name) => {
+    if (names.has(name) || underReservedPrefix(name, reservedPrefixes)) return true;
+    const key = toolNameLookalikeKey(name);
+    return key !== "" && keys.has(key);
+  };
+}
+
+function underReservedPrefix(name: string, prefixes: readonly string[]): boolean {
+  const lower = name.toLowerCase();
+  return prefixes.some((prefix) => {
+    const start = prefix.toLowerCase();
+    return (
+      lower.startsWith(`${start}.`) || lower.startsWith(`${start.replace(/[^a-z0-9_-]/g, "_")}_`)
+    );
+  });
 }
 
 function backendPolicy(

@@ -8,6 +8,8 @@ export interface AgentCatalog {
   workflowInputs(): Promise<Record<string, WorkflowInputDescription[]>>;
   /** Names of the configured backend tools (a client tool may not reuse one). */
   backendToolNames(): Promise<ReadonlySet<string>>;
+  /** Prefixes under which tool sources list tools only workers know (MCP servers' `prefix`). */
+  backendToolPrefixes(): Promise<readonly string[]>;
   /** The configured backend tools' argument schemas (`parameters`), by tool name. */
   backendToolParameters(): Promise<ReadonlyMap<string, Record<string, unknown>>>;
   /** A public description of the workflows, agents and tools: no secrets, no prompts' internals. */

@@ -28,16 +28,15 @@ export class RuntimeConfigCatalog implements AgentCatalog {
     return (await this.loader.get()).workflow_inputs;
   }
 
-  /**
-   * The tools.yaml names, and every name under an MCP source's prefix: the api does not know
-   * which tools a server lists, so a client tool may not take a name one could list.
-   */
   async backendToolNames(): Promise<ReadonlySet<string>> {
-    const config = await this.loader.get();
-    const prefixes = Object.values(config.tool_sources).flatMap((source) =>
-      source.kind === "mcp" ? [`${source.prefix}.`] : [],
+    return new Set(Object.keys((await this.loader.get()).tools));
+  }
+
+  /** MCP sources' prefixes: the api does not know which tools a server lists. */
+  async backendToolPrefixes(): Promise<readonly string[]> {
+    return Object.values((await this.loader.get()).tool_sources).flatMap((source) =>
+      source.kind === "mcp" ? [source.prefix] : [],
     );
-    return new BackendToolNames(Object.keys(config.tools), prefixes);
   }
 
   async backendToolParameters(): Promise<ReadonlyMap<string, Record<string, unknown>>> {
@@ -81,19 +80,5 @@ export class RuntimeConfigCatalog implements AgentCatalog {
         parameters: tool.parameters,
       })),
     };
-  }
-}
-
-/** A set of names that also holds every name starting with one of `prefixes`. */
-class BackendToolNames extends Set<string> {
-  constructor(
-    names: readonly string[],
-    private readonly prefixes: readonly string[],
-  ) {
-    super(names);
-  }
-
-  override has(name: string): boolean {
-    return super.has(name) || this.prefixes.some((prefix) => name.startsWith(prefix));
   }
 }

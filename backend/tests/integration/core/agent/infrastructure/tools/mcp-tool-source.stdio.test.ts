@@ -58,7 +58,11 @@ describe("an MCP server over stdio (tools.yaml source kind mcp, command)", () =>
   it("refuses a client tool named under the server's prefix (a client never shadows a server tool)", async () => {
     const turn = firstTurn({
       text: "hello",
-      tools: [{ name: "orders.anything", description: "mine", parameters: { type: "object" } }],
+      tools: [
+        { name: "orders.anything", description: "mine", parameters: { type: "object" } },
+        { name: "Orders_lookup", description: "the provider's spelling", parameters: {} },
+        { name: "ordersummary", description: "not under the prefix", parameters: {} },
+      ],
     });
     const response = await project.runtime.app.inject({
       method: "POST",
@@ -68,7 +72,10 @@ describe("an MCP server over stdio (tools.yaml source kind mcp, command)", () =>
     });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({
-      error: { code: "TOOL_NAME_CONFLICT", details: { tool_names: ["orders.anything"] } },
+      error: {
+        code: "TOOL_NAME_CONFLICT",
+        details: { tool_names: ["Orders_lookup", "orders.anything"] },
+      },
     });
   });
 });

@@ -80,7 +80,7 @@ describe("a handler module (tools.yaml source kind module)", () => {
     });
     const turn = firstTurn({ text: `Wait ${marker}` });
     await admitRun(project.runtime, userId, turn);
-    const running = project.runtime.executeJob(turn.runId);
+    const running = project.runtime.executeJob(turn.runId, { claim: true });
 
     const call = await eventually(
       () => recordedCalls().find((entry) => entry.context.toolCallId === callId),
