@@ -15,6 +15,9 @@
  * - `--busy` (`busy-mode.ts`): only the THREAD_BUSY burst.
  * - `--scale` (`scale-mode.ts`): 1 api + 1 worker, then 2 api + 3 workers, at
  *   `--scale-clients 50` clients, `--scale-runs 2000` runs each.
+ * - `--streams N` (`streams-mode.ts`): N live SSE followers on one api process (spread over
+ *   `--stream-runs 100` slow runs of `--run-seconds 30`); first-frame latency, api RSS, its
+ *   Redis connections and `/healthz` latency meanwhile.
  *
  * Common options: --demo, --workflow single|default, --json <file>, --env KEY=VALUE
  * (repeatable: a setting for every service, e.g. --env SOCIAL_BUDGETS__ENABLED=true),
@@ -27,12 +30,18 @@ import type { BenchContext } from "./bench-context.js";
 import { runBusyMode } from "./busy-mode.js";
 import { runLatencyMode } from "./latency-mode.js";
 import { runScaleMode } from "./scale-mode.js";
+import { runStreamsMode } from "./streams-mode.js";
 
 const { values } = parseArgs({
   options: {
     demo: { type: "boolean", default: false },
     busy: { type: "boolean", default: false },
     scale: { type: "boolean", default: false },
+    streams: { type: "string" },
+    "stream-runs": { type: "string", default: "100" },
+    "run-seconds": { type: "string", default: "30" },
+    "chunk-ms": { type: "string", default: "500" },
+    "open-concurrency": { type: "string", default: "256" },
     workflow: { type: "string", default: "single" },
     clients: { type: "string", default: "1,10,50" },
     runs: { type: "string", default: "200" },
@@ -70,6 +79,14 @@ const busy = {
 
 async function runMode(): Promise<Record<string, unknown>> {
   if (values.busy) return runBusyMode(context, busy);
+  if (values.streams)
+    return runStreamsMode(context, {
+      followers: Number(values.streams),
+      runs: Number(values["stream-runs"]),
+      runSeconds: Number(values["run-seconds"]),
+      chunkMs: Number(values["chunk-ms"]),
+      openConcurrency: Number(values["open-concurrency"]),
+    });
   if (values.scale)
     return runScaleMode(context, {
       clients: Number(values["scale-clients"]),

@@ -104,17 +104,12 @@ export class CompositionRoot {
     );
     this.streamHub = new RunStreamHub({
       command: this.redis,
-      connect: (index) => {
-        const purpose = `stream-reader-${index}`;
-        const connection = this.redis.duplicate({
+      // A duplicate: it gets its error listener from logRedisErrors.
+      connect: (index) =>
+        this.redis.duplicate({
           enableAutoPipelining: false,
-          connectionName: this.redisConnectionName(purpose),
-        });
-        connection.on("error", (error) =>
-          logger.error({ err: error, connection: purpose }, "redis connection error"),
-        );
-        return connection;
-      },
+          connectionName: this.redisConnectionName(`stream-reader-${index}`),
+        }),
       readers: settings.events.reader_connections,
       followerBuffer: settings.events.follower_buffer_events,
       batch: 256,
@@ -158,6 +153,7 @@ export class CompositionRoot {
     });
     this.catalog = new RuntimeConfigCatalog(this.configLoader, defaultModelCodeFor(settings));
     this.budgetLedger = new PostgresBudgetLedger(this.database.pool);
+    this.metrics.addStreamFollowerGauges(() => this.streamHub.stats());
     this.metrics.addScrapeGauges({
       queueDepth: () => this.queue.depth(),
       activeRuns: () => this.activeRunCounts(),

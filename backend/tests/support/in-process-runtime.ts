@@ -16,6 +16,8 @@ import { testSettings } from "./test-settings.js";
 export class InProcessRuntime {
   private executor: RunExecutor | undefined;
   private readonly attempts = new Map<string, number>();
+  /** Runs whose job `executeJob` is executing right now. */
+  private readonly executing = new Set<string>();
   private stopWorker: (() => Promise<void>) | undefined;
 
   private constructor(
@@ -34,7 +36,13 @@ export class InProcessRuntime {
     await root.loadConfiguration();
     const app = await buildApiServer(root.apiServerOptions({ playground }));
     await app.ready();
-    return new InProcessRuntime(settings, root, app);
+    const runtime = new InProcessRuntime(settings, root, app);
+    // `executeJob` runs a job without taking it off the queue; to cancel (which ends at once a
+    // run whose job waits in the queue) that job is held, as a worker's active job is.
+    const withdraw = root.queue.withdraw.bind(root.queue);
+    root.queue.withdraw = async (runId) =>
+      runtime.executing.has(runId) ? "held" : withdraw(runId);
+    return runtime;
   }
 
   /**
@@ -53,11 +61,16 @@ export class InProcessRuntime {
     await this.root.cancels.listen();
     const attempt = (this.attempts.get(runId) ?? 0) + 1;
     this.attempts.set(runId, attempt);
-    await this.executor.execute(parseRunJob(job.data), {
-      shutdown: new AbortController().signal,
-      finalAttempt,
-      attempt,
-    });
+    this.executing.add(runId);
+    try {
+      await this.executor.execute(parseRunJob(job.data), {
+        shutdown: new AbortController().signal,
+        finalAttempt,
+        attempt,
+      });
+    } finally {
+      this.executing.delete(runId);
+    }
   }
 
   /** The storage id of the (only) run the client named `clientRunId`. */

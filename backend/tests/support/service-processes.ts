@@ -38,8 +38,13 @@ export class ServiceProcess {
     environment: Record<string, string>,
   ): ServiceProcess {
     // `node --import tsx` runs the service in this one process: a SIGKILL really kills it
-    // (the `tsx` CLI would leave its node child running).
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", role], {
+    // (the `tsx` CLI would leave its node child running). AGENT_RUNTIME_TEST_COMPILED=1 runs
+    // the compiled build instead (`npm run build`; the CI's Node 24 leg).
+    const entry =
+      process.env.AGENT_RUNTIME_TEST_COMPILED === "1"
+        ? ["dist/main.js", role]
+        : ["--import", "tsx", "src/main.ts", role];
+    const child = spawn(process.execPath, entry, {
       cwd: BACKEND,
       env: {
         PATH: process.env.PATH ?? "",

@@ -180,6 +180,32 @@ export class PrometheusMetrics implements RunMetrics, SupervisorMetrics {
   }
 
   /** Gauges computed at scrape time (queue depth, active runs). */
+  /** The api's live followers, read from the stream hub at scrape time. */
+  addStreamFollowerGauges(
+    stats: () => { followers: number; streams: number; readers: number; overflows: number },
+  ): void {
+    const gauges = [
+      ["stream_followers", "SSE followers of run streams in this process", "followers"],
+      ["streams_followed", "Run streams this process reads live for its followers", "streams"],
+      ["stream_reader_connections", "Redis connections reading run streams", "readers"],
+      [
+        "stream_follower_overflows",
+        "Followers that fell behind their buffer and read on by themselves, since start",
+        "overflows",
+      ],
+    ] as const;
+    for (const [name, help, field] of gauges) {
+      new Gauge({
+        name: `${PREFIX}${name}`,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(stats()[field]);
+        },
+      });
+    }
+  }
+
   addScrapeGauges({
     queueDepth,
     activeRuns,

@@ -155,6 +155,14 @@ describe("approval-gated backend tool (HttpAgent resume entries)", () => {
         error_code: null,
         payload: { tool_name: TRANSFER_TOOL },
       },
+      {
+        actor: "system",
+        action: "tool_call.executed",
+        run_id: runId,
+        tool_call_id: callId,
+        error_code: null,
+        payload: { tool_name: TRANSFER_TOOL, outcome: "succeeded", attempts: 1 },
+      },
     ]);
     const rows = await env.db.messages(threadId);
     expect(rows.map((row) => [row.seq, row.role])).toEqual([
@@ -200,6 +208,12 @@ describe("approval-gated backend tool (HttpAgent resume entries)", () => {
         action: "tool_call.approved",
         tool_call_id: callId,
         payload: { tool_name: TRANSFER_TOOL, edited_args: edited },
+      }),
+      expect.objectContaining({
+        actor: "system",
+        action: "tool_call.executed",
+        tool_call_id: callId,
+        payload: { tool_name: TRANSFER_TOOL, outcome: "succeeded", attempts: 1 },
       }),
     ]);
   });

@@ -215,6 +215,14 @@ describe("a frontend call and an approval call in one model step", () => {
         error_code: null,
         payload: { tool_name: TRANSFER_TOOL },
       }),
+      // The server ran the approved call (actor system), with its tool message.
+      expect.objectContaining({
+        actor: "system",
+        action: "tool_call.executed",
+        run_id: resumeRunId,
+        tool_call_id: approvalId,
+        payload: { tool_name: TRANSFER_TOOL, outcome: "succeeded", attempts: 1 },
+      }),
     ]);
   });
 });

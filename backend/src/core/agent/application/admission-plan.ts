@@ -9,6 +9,7 @@ import type { JsonSchemaValidator } from "../domain/json-schema-validator.js";
 import { assertEditedArgumentsFit } from "../domain/tool-arguments.js";
 import { isOpenToolCall } from "../domain/tool-call-status.js";
 import { applyResume, type ResumeDecision } from "../domain/tool-correlation.js";
+import { backendToolMatcher } from "../domain/tool-policy.js";
 import { screenBackendToolHistory } from "./backend-tool-history.js";
 import { clientToolAnswers } from "./client-tool-answers.js";
 import type { ChatMessage } from "./ports/chat-message.js";
@@ -59,6 +60,7 @@ export function planAdmission({
   resume = [],
   extraDecisions = [],
   backendTools = new Map(),
+  isBackendTool = backendToolMatcher({ backendTools }),
   validator,
   now,
 }: {
@@ -70,6 +72,8 @@ export function planAdmission({
   extraDecisions?: readonly ResumeDecision[];
   /** The configured backend tools' JSON schemas (`parameters`), by name. */
   backendTools?: ReadonlyMap<string, Record<string, unknown>>;
+  /** Whether a name is a backend tool's (default: a name of `backendTools` or a look-alike). */
+  isBackendTool?: (name: string) => boolean;
   validator: JsonSchemaValidator;
   now: Date;
 }): PlannedRun {
@@ -94,7 +98,7 @@ export function planAdmission({
     requestMessages,
     calls: session.snapshot.pending_tool_calls,
     importing,
-    backendToolNames: new Set(backendTools.keys()),
+    isBackendTool,
     decidedByResume,
   });
   const answers = clientToolAnswers({

@@ -1,7 +1,6 @@
 import { clientStandInReason } from "../domain/client-stand-in-result.js";
 import { RequestError } from "../domain/errors.js";
 import type { PendingToolCall } from "../domain/state-snapshot.js";
-import { namesBackendTool } from "../domain/tool-policy.js";
 import type { ChatMessage } from "./ports/chat-message.js";
 
 /**
@@ -21,7 +20,7 @@ export function screenBackendToolHistory({
   requestMessages,
   calls,
   importing,
-  backendToolNames,
+  isBackendTool,
   decidedByResume,
 }: {
   /** The request's new messages (all of them on a new thread, else the trailing ones). */
@@ -31,15 +30,15 @@ export function screenBackendToolHistory({
   /** The thread's pending tool calls. */
   calls: readonly PendingToolCall[];
   importing: boolean;
-  backendToolNames: ReadonlySet<string>;
+  /** Whether a name is a backend tool's or one the model could take for it (backendToolMatcher). */
+  isBackendTool: (name: string) => boolean;
   decidedByResume: ReadonlySet<string>;
 }): ChatMessage[] {
-  const isBackend = (name: string) => namesBackendTool(name, backendToolNames);
   const claimed = new Map<string, string>();
   for (const message of importing ? messages : requestMessages) {
     if (message.role !== "assistant") continue;
     for (const call of message.toolCalls ?? []) {
-      if (isBackend(call.function.name)) claimed.set(call.id, call.function.name);
+      if (isBackendTool(call.function.name)) claimed.set(call.id, call.function.name);
     }
   }
   const offending = new Map<string, string>();

@@ -20,6 +20,7 @@ import { applyResume, PendingToolStore } from "../domain/tool-correlation.js";
 import { budgetWarningEvent } from "./budget-warning-event.js";
 import { unreachableDependency } from "./dependency-outage.js";
 import { LlmCallBuffer } from "./llm-call-buffer.js";
+import { eventsLostInCrash } from "./lost-run-events.js";
 import type { AgentCatalog } from "./ports/agent-catalog.js";
 import type { CancelSignals } from "./ports/cancel-signals.js";
 import type { ChatMessage } from "./ports/chat-message.js";
@@ -132,6 +133,17 @@ export class RunExecution {
         // The lost attempt streamed state changes it may never have stored: resync the client.
         if (stored.some((event) => /"type":"STATE_(DELTA|SNAPSHOT)"/.test(event.data)))
           this.publisher.emit({ type: "state-snapshot", state: this.snapshot.agent_state });
+        // ...and may have committed results and messages it never published: send them now,
+        // since this attempt skips what is committed.
+        const lost = eventsLostInCrash({
+          stored,
+          committed: await this.dependencies.store.runMessages({
+            sessionId: this.session.id,
+            runId: this.run.id,
+          }),
+          clientMessageIds: new Set(this.job.messages.map((message) => message.id)),
+        });
+        for (const event of lost) this.publisher.emit(event);
       }
       if (this.run.cancelRequested) {
         // The user's turn is kept even though no agent answered it.
@@ -305,6 +317,7 @@ export class RunExecution {
   /** A crew step: written now, or held and merged into the next write when deferrable. */
   private async checkpoint(step: CrewStep): Promise<StateSnapshot> {
     this.pending.messages.push(...step.messages);
+    this.pending.audit.push(...(step.audit ?? []));
     this.snapshot = step.snapshot;
     if (!step.deferrable) await this.write({});
     return this.snapshot;

@@ -2,11 +2,10 @@ import { assertClientStateSize, mergeClientState } from "../domain/agent-state.j
 import { InputMissingError, RequestError } from "../domain/errors.js";
 import type { JsonSchemaValidator } from "../domain/json-schema-validator.js";
 import { inputTexts, missingInputs } from "../domain/run-inputs.js";
-import { assertNoToolNameConflict, namesBackendTool } from "../domain/tool-policy.js";
+import { assertNoToolNameConflict, backendToolMatcher } from "../domain/tool-policy.js";
 import { newMessages, planAdmission, trailingMessages } from "./admission-plan.js";
 import { assertClientToolSchemas } from "./client-tool-schemas.js";
 import type { AgentCatalog } from "./ports/agent-catalog.js";
-import type { ChatMessage } from "./ports/chat-message.js";
 import type { Clock } from "./ports/clock.js";
 import type { RunAdmissions } from "./run-admissions.js";
 import type { RunAcceptance, RunRequest } from "./run-request.js";
@@ -52,13 +51,17 @@ export class RunService {
       });
     }
     assertClientToolSchemas({ tools: request.tools, validator });
-    const backendTools = await catalog.backendToolParameters();
+    const [backendTools, reservedPrefixes] = await Promise.all([
+      catalog.backendToolParameters(),
+      catalog.backendToolPrefixes(),
+    ]);
     // A client tool may never shadow a backend tool (TOOL_NAME_CONFLICT).
     assertNoToolNameConflict({
       clientTools: request.tools,
       backendTools,
-      reservedPrefixes: await catalog.backendToolPrefixes(),
+      reservedPrefixes,
     });
+    const isBackendTool = backendToolMatcher({ backendTools, reservedPrefixes });
     const declaredInputs = await catalog.workflowInputs();
     const inputs = inputTexts(request.inputs ?? {});
     const sentState =
@@ -79,7 +82,13 @@ export class RunService {
       // The one-round-trip admission checks the plan after writing: a history that names a
       // backend tool's call may have to be refused (BACKEND_TOOL_IN_HISTORY) before anything
       // is written, so it takes the general path.
-      plainTurn: !answersCalls && !namesBackendToolCall(request.messages, backendTools),
+      plainTurn:
+        !answersCalls &&
+        !request.messages.some(
+          (message) =>
+            message.role === "assistant" &&
+            (message.toolCalls ?? []).some((call) => isBackendTool(call.function.name)),
+        ),
       answersCalls,
       plan: (session) => {
         const planned = planAdmission({
@@ -88,6 +97,7 @@ export class RunService {
           requestMessages: request.messages,
           ...(request.resume ? { resume: request.resume } : {}),
           backendTools,
+          isBackendTool,
           validator,
           now: clock(),
         });
@@ -105,16 +115,4 @@ export class RunService {
       },
     });
   }
-}
-
-function namesBackendToolCall(
-  messages: readonly ChatMessage[],
-  backendTools: ReadonlyMap<string, unknown>,
-): boolean {
-  const names = [...backendTools.keys()];
-  return messages.some(
-    (message) =>
-      message.role === "assistant" &&
-      (message.toolCalls ?? []).some((call) => namesBackendTool(call.function.name, names)),
-  );
 }

@@ -91,24 +91,35 @@ export function assertNoToolNameConflict({
    */
   reservedPrefixes?: readonly string[];
 }): void {
-  const backendKeys = new Set(
-    [...backendTools.keys()].map(toolNameLookalikeKey).filter((key) => key !== ""),
-  );
-  const backendNames = new Set(backendTools.keys());
-  const conflicts = [...new Set(clientTools.map((tool) => tool.name))]
-    .filter(
-      (name) =>
-        backendNames.has(name) ||
-        backendKeys.has(toolNameLookalikeKey(name)) ||
-        underReservedPrefix(name, reservedPrefixes),
-    )
-    .sort();
+  const isBackend = backendToolMatcher({ backendTools, reservedPrefixes });
+  const conflicts = [...new Set(clientTools.map((tool) => tool.name))].filter(isBackend).sort();
   if (conflicts.length > 0) {
     throw new ToolNameConflictError({
       toolNames: conflicts,
       message: `Client tools conflict with backend tools (a client tool may not take a backend tool's name, or a name the model could take for it): ${conflicts.join(", ")}`,
     });
   }
+}
+
+/**
+ * Whether a tool name is a backend tool's, or one the model could take for it: the same name,
+ * a look-alike (toolNameLookalikeKey), or a name under a reserved prefix (`github.x`,
+ * `github_x`, in any case).
+ */
+export function backendToolMatcher({
+  backendTools,
+  reservedPrefixes = [],
+}: {
+  backendTools: { keys(): Iterable<string> };
+  reservedPrefixes?: readonly string[];
+}): (name: string) => boolean {
+  const names = new Set(backendTools.keys());
+  const keys = new Set([...names].map(toolNameLookalikeKey).filter((key) => key !== ""));
+  return (name) => {
+    if (names.has(name) || underReservedPrefix(name, reservedPrefixes)) return true;
+    const key = toolNameLookalikeKey(name);
+    return key !== "" && keys.has(key);
+  };
 }
 
 function underReservedPrefix(name: string, prefixes: readonly string[]): boolean {
@@ -119,16 +130,6 @@ function underReservedPrefix(name: string, prefixes: readonly string[]): boolean
       lower.startsWith(`${start}.`) || lower.startsWith(`${start.replace(/[^a-z0-9_-]/g, "_")}_`)
     );
   });
-}
-
-/** Whether a tool name is a backend tool's, or one the model could take for it. */
-export function namesBackendTool(name: string, backendToolNames: Iterable<string>): boolean {
-  const key = toolNameLookalikeKey(name);
-  for (const backend of backendToolNames) {
-    if (backend === name) return true;
-    if (key !== "" && toolNameLookalikeKey(backend) === key) return true;
-  }
-  return false;
 }
 
 function backendPolicy(

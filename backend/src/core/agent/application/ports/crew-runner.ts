@@ -2,12 +2,14 @@ import type { StateSnapshot } from "../../domain/state-snapshot.js";
 import type { ChatMessage } from "./chat-message.js";
 import type { LlmCallRecorder } from "./llm-call-record.js";
 import type { CrewEvent } from "./run-event.js";
-import type { NewChatMessage } from "./run-store.js";
+import type { AuditRecord, NewChatMessage } from "./run-store.js";
 
 /** What the crew hands back after each LLM step or tool result, to be persisted atomically. */
 export interface CrewStep {
   snapshot: StateSnapshot;
   messages: NewChatMessage[];
+  /** Audit rows written with the step (e.g. `tool_call.executed` with the tool's message). */
+  audit?: AuditRecord[];
   /**
    * The step may be written together with the run's ending instead of on its own: set on the
    * last stage's finish, when nothing but the ending follows.

@@ -183,6 +183,8 @@ export interface RunStore {
   endRun(input: EndRunInput): Promise<void>;
   /** The latest `limit` messages of the session, oldest first. */
   history(input: { sessionId: string; limit: number }): Promise<ChatMessage[]>;
+  /** The messages one run stored, oldest first (what a crashed attempt committed). */
+  runMessages(input: { sessionId: string; runId: string }): Promise<ChatMessage[]>;
   audit(records: readonly AuditRecord[]): Promise<void>;
   /** Undoes an admission whose job could not be enqueued: run failed, session released. */
   abandonAdmission(input: {

@@ -37,6 +37,8 @@ export class MultiplexedStreamReader {
   private unblocking = false;
   private idleWake: (() => void) | undefined;
   private closed = false;
+  /** During an outage the first failed read is reported, not every retry. */
+  private failing = false;
   private readonly done: Promise<void>;
 
   constructor(private readonly options: MultiplexedStreamReaderOptions) {
@@ -81,6 +83,8 @@ export class MultiplexedStreamReader {
       let reply: [string, StreamEntry[]][] | null;
       try {
         this.clientId ??= (await connection.client("ID")) as number;
+        // Streams may have been dropped while the id was asked for.
+        if (this.topics.size === 0) continue;
         const keys: string[] = [];
         const ids: string[] = [];
         for (const topic of this.topics.values()) {
@@ -100,12 +104,14 @@ export class MultiplexedStreamReader {
         )) as [string, StreamEntry[]][] | null;
       } catch (error) {
         if (this.closed) return;
-        this.options.onError(error);
+        if (!this.failing) this.options.onError(error);
+        this.failing = true;
         await sleep(RETRY_MS);
         continue;
       } finally {
         this.inFlight = false;
       }
+      this.failing = false;
       for (const [key, entries] of reply ?? []) {
         const topic = this.topics.get(key);
         const last = entries.at(-1);

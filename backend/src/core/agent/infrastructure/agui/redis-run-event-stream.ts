@@ -217,7 +217,9 @@ export class RedisRunEventStream implements RunEventStream {
     if (!recordedEnding) return true;
     const key = this.key(input.runId);
     while (!signal.aborted) {
-      const ending = await recordedEnding();
+      // Postgres unreachable is no reason to close the follower without its terminal event:
+      // ask again at the next heartbeat.
+      const ending = await recordedEnding().catch(() => undefined);
       if (ending) {
         yield recordedEndingEvents(ending);
         return true;

@@ -1,5 +1,6 @@
 import type { ChatMessage } from "../../application/ports/chat-message.js";
 import type { CrewRunInput } from "../../application/ports/crew-runner.js";
+import type { AuditRecord } from "../../application/ports/run-store.js";
 import type { JsonSchemaValidator } from "../../domain/json-schema-validator.js";
 import type { StateSnapshot } from "../../domain/state-snapshot.js";
 import type { RuntimeConfig } from "../config/runtime-config.js";
@@ -28,16 +29,30 @@ export interface CrewRunState {
   config: RuntimeConfig;
   snapshot: StateSnapshot;
   history: ChatMessage[];
+  /** Audit rows waiting for the next checkpoint (a context stage's tool calls). */
+  audit?: AuditRecord[];
 }
 
-/** Persists a step and continues from the stored snapshot (which carries the usage totals). */
+/**
+ * Persists a step and continues from the stored snapshot (which carries the usage totals).
+ * Audit rows waiting in the state go with it, with the step's own.
+ */
 export async function checkpointStep(
   state: CrewRunState,
-  step: { snapshot: StateSnapshot; messages: ChatMessage[]; stage?: string; deferrable?: boolean },
+  step: {
+    snapshot: StateSnapshot;
+    messages: ChatMessage[];
+    stage?: string;
+    deferrable?: boolean;
+    audit?: AuditRecord[];
+  },
 ): Promise<void> {
+  const audit = [...(state.audit ?? []), ...(step.audit ?? [])];
+  state.audit = [];
   state.snapshot = await state.input.checkpoint({
     snapshot: step.snapshot,
     ...(step.deferrable ? { deferrable: true } : {}),
+    ...(audit.length > 0 ? { audit } : {}),
     messages: step.messages.map((message) => ({
       ...message,
       ...(step.stage ? { stage: step.stage } : {}),

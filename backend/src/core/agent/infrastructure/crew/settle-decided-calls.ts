@@ -1,3 +1,4 @@
+import type { AuditRecord } from "../../application/ports/run-store.js";
 import { refusalResult } from "../../application/tool-refusal.js";
 import type { JsonPatchOperation } from "../../domain/agent-state.js";
 import { applyPredictedState, restorePredictedState } from "../../domain/predicted-state.js";
@@ -7,7 +8,9 @@ import { PendingToolStore } from "../../domain/tool-correlation.js";
 import { recordingStateAccess } from "./agent-state-access.js";
 import { type CrewDependencies, type CrewRunState, checkpointStep } from "./crew-context.js";
 import { stateChange } from "./shared-state-change.js";
+import { crashPoint } from "./test-crash-points.js";
 import { inToolCallSpan } from "./tool-call-span.js";
+import { toolExecutionAudit } from "./tool-execution-audit.js";
 import { emitToolResult, toolMessage } from "./tool-message.js";
 
 /**
@@ -49,7 +52,7 @@ async function execute(state: CrewRunState, dependencies: CrewDependencies, call
     ? applyPredictedState(stored, call.predicted_state, args)
     : stored;
   const recording = recordingStateAccess(base);
-  let result: ToolResult = tool
+  const execution = tool
     ? await inToolCallSpan({ toolName: tool.name, toolCallId: call.tool_call_id }, () =>
         dependencies.tools.execute({
           tool,
@@ -63,10 +66,27 @@ async function execute(state: CrewRunState, dependencies: CrewDependencies, call
           state: recording.access,
         }),
       )
+    : undefined;
+  let result: ToolResult = execution
+    ? {
+        content: execution.content,
+        ...(execution.error === undefined ? {} : { error: execution.error }),
+      }
     : {
         content: JSON.stringify({ error: `Tool ${call.tool_name} is not configured` }),
         error: "tool not configured",
       };
+  const audit = execution
+    ? [
+        toolExecutionAudit({
+          state,
+          toolName: call.tool_name,
+          toolCallId: call.tool_call_id,
+          execution,
+          now: dependencies.clock(),
+        }),
+      ]
+    : [];
   let agentState: AgentState = stored;
   let delta: JsonPatchOperation[] = [];
   if (result.error === undefined) {
@@ -90,6 +110,7 @@ async function execute(state: CrewRunState, dependencies: CrewDependencies, call
     call,
     result,
     agentState === stored ? snapshot : setAgentState(snapshot, agentState),
+    audit,
   );
   // The client saw the prediction stream, not the stored state: tell it the outcome whole.
   if (call.predicted_state) state.input.emit({ type: "state-snapshot", state: agentState });
@@ -118,6 +139,7 @@ async function answer(
   call: PendingToolCall,
   result: ToolResult,
   snapshot: CrewRunState["snapshot"],
+  audit: AuditRecord[] = [],
 ) {
   const message = toolMessage({
     id: dependencies.ids(),
@@ -125,6 +147,9 @@ async function answer(
     content: result.content,
     error: result.error,
   });
-  await checkpointStep(state, { snapshot, messages: [message], stage: call.stage });
+  await checkpointStep(state, { snapshot, messages: [message], stage: call.stage, audit });
+  // A crash from here on loses the event, never the result: the next attempt re-emits it.
+  crashPoint("after-tool-result-commit");
   emitToolResult(state.input.emit, message);
+  crashPoint("before-tool-result-publish");
 }

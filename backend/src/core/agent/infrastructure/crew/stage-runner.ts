@@ -25,6 +25,7 @@ import { applyContextStateChange } from "./shared-state-change.js";
 import { checkStructuredAnswer, emitWholeMessage, responseFormatOf } from "./structured-output.js";
 import { stagePromptInputs, systemPrompt } from "./system-prompt.js";
 import { inToolCallSpan } from "./tool-call-span.js";
+import { toolExecutionAudit } from "./tool-execution-audit.js";
 import { emitToolResult, type ToolMessage, toolMessage } from "./tool-message.js";
 
 export type StageResult = { type: "finished" } | { type: "paused" };
@@ -324,8 +325,9 @@ async function runContextTools({
   for (const call of calls) {
     const tool = state.config.tools[call.toolName];
     const recording = recordingStateAccess(state.snapshot.agent_state);
-    const result =
-      tool && !tool.requires_approval && !tool.interrupt && !call.invalid
+    const runnable = tool && !tool.requires_approval && !tool.interrupt;
+    const execution =
+      runnable && !call.invalid
         ? await inToolCallSpan({ toolName: tool.name, toolCallId: call.toolCallId }, () =>
             dependencies.tools.execute({
               tool,
@@ -339,10 +341,28 @@ async function runContextTools({
               state: recording.access,
             }),
           )
+        : undefined;
+    if (execution) {
+      const audit = toolExecutionAudit({
+        state,
+        toolName: call.toolName,
+        toolCallId: call.toolCallId,
+        execution,
+        now: dependencies.clock(),
+      });
+      state.audit = [...(state.audit ?? []), audit];
+    }
+    const result =
+      execution ??
+      (runnable
+        ? refusedArgumentsResult({
+            toolName: call.toolName,
+            problem: call.invalidReason ?? "the arguments must be a JSON object",
+          })
         : {
             content: JSON.stringify({ error: `Tool ${call.toolName} is not available here` }),
             error: "unavailable",
-          };
+          });
     // A handler that failed changes nothing, whatever it queued before failing.
     const changed =
       result.error === undefined

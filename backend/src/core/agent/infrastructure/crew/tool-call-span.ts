@@ -6,10 +6,10 @@ import type { ToolResult } from "../../domain/state-snapshot.js";
  * Runs one backend tool call inside an `execute_tool {name}` span (GenAI conventions). A
  * result the model sees as an error marks the span failed; a thrown error does too.
  */
-export function inToolCallSpan(
+export function inToolCallSpan<R extends ToolResult>(
   call: { toolName: string; toolCallId: string },
-  execute: () => Promise<ToolResult>,
-): Promise<ToolResult> {
+  execute: () => Promise<R>,
+): Promise<R> {
   return inSpan(
     `${GEN_AI_OPERATION.executeTool} ${call.toolName}`,
     {

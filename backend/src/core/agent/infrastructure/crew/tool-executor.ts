@@ -10,16 +10,36 @@ import type { ToolConfig } from "../config/runtime-config.js";
 import type { ToolLogger } from "../tools/tool-handler.js";
 import type { ToolInvoker } from "../tools/tool-source-registry.js";
 import type { AgentStateAccess } from "./agent-state-access.js";
+import { crashPoint } from "./test-crash-points.js";
 import type { ToolExecutionLedger } from "./tool-execution-ledger.js";
 
 /**
- * Runs backend tools. A handler that throws gives the model an error result (it can recover
- * or tell the user); a handler id nobody registered is a configuration fault and fails the
- * run with TOOL_EXECUTION_FAILED. Arguments that do not fit the tool's JSON schema
- * (`parameters`) never reach the handler: the model gets an error result naming each problem.
- * Every tool kind runs through here, so this is the one place that check lives. Side-effecting
- * tools go through the ledger, so a call runs at most once per `runId:toolCallId` even across
- * worker crashes.
+ * How a call went, for the tool message and the audit log:
+ * - `succeeded` / `failed`: the handler ran (now, or in an earlier attempt whose outcome the
+ *   ledger recorded: `replayed`) and returned or threw;
+ * - `arguments_refused`: the arguments do not fit the tool's schema; nothing ran;
+ * - `outcome_unknown`: an earlier attempt started the handler and died before recording how it
+ *   ended; a tool not declared `idempotent` is not started again.
+ */
+export type ToolExecution = ToolResult & {
+  outcome: "succeeded" | "failed" | "arguments_refused" | "outcome_unknown";
+  replayed?: boolean;
+  /** Handler runs recorded in the ledger for this call (ledgered tools only). */
+  attempts?: number;
+};
+
+/**
+ * Runs backend tools; every tool kind and source goes through here, so the checks live in one
+ * place. A handler that throws gives the model an error result (it can recover or tell the
+ * user); a handler id nobody registered is a configuration fault and fails the run with
+ * TOOL_EXECUTION_FAILED. Arguments that do not fit the tool's JSON schema (`parameters`)
+ * never reach the handler: the model gets an error result naming each problem.
+ *
+ * Side-effecting tools go through the ledger, keyed `runId:toolCallId`: the call is recorded
+ * `started` before the handler runs and with its outcome after, so a retried attempt returns
+ * the recorded result instead of acting twice, and a call whose outcome a crash left unknown is
+ * not started again unless the tool is declared `idempotent` (the model gets an error result
+ * saying so, and the audit log a `tool_call.outcome_unknown` row).
  */
 export class ToolExecutor {
   constructor(
@@ -50,7 +70,7 @@ export class ToolExecutor {
     now: Date;
     /** The shared state, handed to the handler (see AgentStateAccess). */
     state?: AgentStateAccess;
-  }): Promise<ToolResult> {
+  }): Promise<ToolExecution> {
     if (!this.handlers.has(tool.handler)) {
       throw new ToolExecutionFailedError({
         message: `Tool ${tool.name} names handler "${tool.handler}", which is not registered`,
@@ -63,44 +83,82 @@ export class ToolExecutor {
       args,
     });
     if (issues.length > 0) {
-      return refusedArgumentsResult({
-        toolName: tool.name,
-        problem: describeToolArgumentIssues(issues),
-      });
-    }
-    const idempotencyKey = `${runId}:${toolCallId}`;
-    if (tool.side_effects) {
-      const recorded = await this.ledger.find(idempotencyKey);
-      if (recorded) return { content: serialise(recorded.result) };
-    }
-    let result: unknown;
-    try {
-      result = await this.handlers.invoke({
-        tool,
-        args,
-        context: {
-          runId,
-          sessionId,
-          userId,
-          toolCallId,
+      return {
+        ...refusedArgumentsResult({
           toolName: tool.name,
-          idempotencyKey,
-          signal,
-          logger: this.logger,
-          now,
-          ...(state ? { state } : {}),
-        },
-      });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return { content: JSON.stringify({ error: message }), error: message };
+          problem: describeToolArgumentIssues(issues),
+        }),
+        outcome: "arguments_refused",
+      };
     }
-    if (tool.side_effects) {
-      const saved = await this.ledger.save({ idempotencyKey, toolName: tool.name, result });
-      return { content: serialise(saved.result) };
+    crashPoint("before-tool-call");
+    const idempotencyKey = `${runId}:${toolCallId}`;
+    const run = async (): Promise<{ result: unknown; error?: string }> => {
+      crashPoint("before-tool-handler");
+      try {
+        const result = await this.handlers.invoke({
+          tool,
+          args,
+          context: {
+            runId,
+            sessionId,
+            userId,
+            toolCallId,
+            toolName: tool.name,
+            idempotencyKey,
+            signal,
+            logger: this.logger,
+            now,
+            ...(state ? { state } : {}),
+          },
+        });
+        crashPoint("after-tool-handler");
+        return { result };
+      } catch (error) {
+        return { result: undefined, error: error instanceof Error ? error.message : String(error) };
+      }
+    };
+    if (!tool.side_effects) return executionOf(await run());
+
+    let attempts = 1;
+    const claim = await this.ledger.start({ idempotencyKey, toolName: tool.name });
+    if (claim.kind === "recorded") {
+      return {
+        ...executionOf(
+          claim.error === undefined
+            ? { result: claim.result }
+            : { result: undefined, error: claim.error },
+        ),
+        replayed: true,
+      };
     }
-    return { content: serialise(result) };
+    if (claim.kind === "unknown") {
+      if (!tool.idempotent) {
+        await this.ledger.giveUp(idempotencyKey);
+        const error = `The outcome of ${tool.name} is unknown: a worker stopped while it ran, and it was not run again because it is not declared idempotent. Tell the user it may or may not have happened; do not call it again without checking.`;
+        return {
+          content: JSON.stringify({ error, status: "outcome_unknown" }),
+          error,
+          outcome: "outcome_unknown",
+          attempts: claim.attempts,
+        };
+      }
+      await this.ledger.restart(idempotencyKey);
+      attempts = claim.attempts + 1;
+    }
+    const ran = await run();
+    await this.ledger.finish({
+      idempotencyKey,
+      result: ran.result,
+      ...(ran.error === undefined ? {} : { error: ran.error }),
+    });
+    return { ...executionOf(ran), attempts };
   }
+}
+
+function executionOf({ result, error }: { result: unknown; error?: string }): ToolExecution {
+  if (error !== undefined) return { content: JSON.stringify({ error }), error, outcome: "failed" };
+  return { content: serialise(result), outcome: "succeeded" };
 }
 
 const SILENT_TOOL_LOGGER: ToolLogger = { info() {}, warn() {}, error() {} };

@@ -110,4 +110,16 @@ export class DrizzleMessageRepository {
       .limit(limit);
     return rows.reverse();
   }
+
+  /** The messages one run stored, in `seq` order. */
+  async listOfRun(
+    { sessionId, runId }: { sessionId: string; runId: string },
+    executor: Executor = this.db,
+  ): Promise<MessageRow[]> {
+    return executor
+      .select()
+      .from(messages)
+      .where(and(eq(messages.sessionId, sessionId), eq(messages.runId, runId)))
+      .orderBy(messages.seq);
+  }
 }

@@ -395,6 +395,17 @@ export class PostgresRunStore implements RunStore {
     return rows.map(toChatMessage);
   }
 
+  async runMessages({
+    sessionId,
+    runId,
+  }: {
+    sessionId: string;
+    runId: string;
+  }): Promise<ChatMessage[]> {
+    const rows = await this.messages.listOfRun({ sessionId, runId });
+    return rows.map(toChatMessage);
+  }
+
   async audit(records: readonly AuditRecord[]): Promise<void> {
     await this.auditLog.append(records);
   }

@@ -1,40 +1,92 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { toolExecutions } from "../../../../models/index.js";
 import { storableJson } from "../../domain/storable-text.js";
-import type { ToolExecutionLedger } from "../crew/tool-execution-ledger.js";
+import type { ToolExecutionLedger, ToolLedgerClaim } from "../crew/tool-execution-ledger.js";
 import type { Database } from "./database.js";
 
 /** The tool idempotency ledger on the `tool_executions` table. */
 export class PostgresToolExecutionLedger implements ToolExecutionLedger {
   constructor(private readonly db: Database) {}
 
-  async find(idempotencyKey: string): Promise<{ result: unknown } | undefined> {
-    const [row] = await this.db
-      .select({ result: toolExecutions.result })
-      .from(toolExecutions)
-      .where(eq(toolExecutions.idempotencyKey, idempotencyKey));
-    return row;
-  }
-
-  async save({
+  async start({
     idempotencyKey,
     toolName,
-    result,
   }: {
     idempotencyKey: string;
     toolName: string;
-    result: unknown;
-  }): Promise<{ result: unknown }> {
-    // A second save for the same key means the handler ran twice (a crash between the two
-    // writes): the first result stands and `attempts` records the repeat.
-    const [row] = await this.db
+  }): Promise<ToolLedgerClaim> {
+    const inserted = await this.db
       .insert(toolExecutions)
-      .values({ idempotencyKey, toolName, result: storableJson(result ?? null) })
-      .onConflictDoUpdate({
-        target: toolExecutions.idempotencyKey,
-        set: { attempts: sql`${toolExecutions.attempts} + 1`, updatedAt: sql`now()` },
+      .values({ idempotencyKey, toolName, result: null, status: "started", attempts: 1 })
+      .onConflictDoNothing({ target: toolExecutions.idempotencyKey })
+      .returning({ key: toolExecutions.idempotencyKey });
+    if (inserted.length > 0) return { kind: "new" };
+    const [row] = await this.db
+      .select({
+        status: toolExecutions.status,
+        result: toolExecutions.result,
+        attempts: toolExecutions.attempts,
       })
-      .returning({ result: toolExecutions.result });
-    return { result: row?.result ?? result };
+      .from(toolExecutions)
+      .where(eq(toolExecutions.idempotencyKey, idempotencyKey));
+    if (!row) return { kind: "new" };
+    if (row.status === "completed") return { kind: "recorded", result: row.result };
+    if (row.status === "failed") {
+      const error = (row.result as { error?: unknown } | null)?.error;
+      return {
+        kind: "recorded",
+        result: row.result,
+        error: typeof error === "string" ? error : "the tool failed",
+      };
+    }
+    return { kind: "unknown", attempts: row.attempts };
+  }
+
+  async restart(idempotencyKey: string): Promise<void> {
+    await this.db
+      .update(toolExecutions)
+      .set({
+        status: "started",
+        attempts: sql`${toolExecutions.attempts} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(toolExecutions.idempotencyKey, idempotencyKey));
+  }
+
+  async finish({
+    idempotencyKey,
+    result,
+    error,
+  }: {
+    idempotencyKey: string;
+    result: unknown;
+    error?: string;
+  }): Promise<void> {
+    // Only a call still `started` takes an outcome: the first recorded one stands.
+    await this.db
+      .update(toolExecutions)
+      .set({
+        status: error === undefined ? "completed" : "failed",
+        result: storableJson(error === undefined ? (result ?? null) : { error }),
+        updatedAt: sql`now()`,
+      })
+      .where(
+        and(
+          eq(toolExecutions.idempotencyKey, idempotencyKey),
+          eq(toolExecutions.status, "started"),
+        ),
+      );
+  }
+
+  async giveUp(idempotencyKey: string): Promise<void> {
+    await this.db
+      .update(toolExecutions)
+      .set({ status: "unknown", updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(toolExecutions.idempotencyKey, idempotencyKey),
+          eq(toolExecutions.status, "started"),
+        ),
+      );
   }
 }

@@ -30,6 +30,8 @@ export class BullmqRunQueue implements RunQueue, RunJobControl {
     settings: QueueSettings;
   }) {
     this.connection = connection;
+    if (connection.status === "ready") this.wasReady = true;
+    else connection.once("ready", () => (this.wasReady = true));
     this.queue = new Queue(settings.name, {
       connection,
       prefix,
@@ -43,6 +45,8 @@ export class BullmqRunQueue implements RunQueue, RunJobControl {
   }
 
   private readonly connection: Redis;
+  /** The connection was up once: later, not being ready means Redis went away. */
+  private wasReady = false;
 
   /** The job carries the active trace context (the api request's), when tracing is on. */
   async enqueue(job: RunJob): Promise<void> {
@@ -51,8 +55,9 @@ export class BullmqRunQueue implements RunQueue, RunJobControl {
     await this.queue.add(job.kind, parseRunJob(data), { jobId: job.runId });
   }
 
+  /** A process still opening its first connection lets requests wait for it. */
   assertAvailable(): void {
-    if (this.connection.status !== "ready") throw serviceUnavailable("redis");
+    if (this.wasReady && this.connection.status !== "ready") throw serviceUnavailable("redis");
   }
 
   async presence(runIds: readonly string[]): Promise<Map<string, JobPresence>> {

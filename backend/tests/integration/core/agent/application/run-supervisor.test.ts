@@ -128,6 +128,13 @@ describe("the run supervisor", () => {
       error_code: "RUN_ABANDONED",
     });
     expect(await auditActions(input.runId)).toContain("run.abandoned");
+    const metrics = runtime.root.metrics.registry;
+    expect(await metrics.getSingleMetricAsString("agent_runtime_runs_abandoned_total")).toContain(
+      'agent_runtime_runs_abandoned_total{reason="max_recoveries"} 1',
+    );
+    expect(await metrics.getSingleMetricAsString("agent_runtime_runs_recovered_total")).toMatch(
+      /agent_runtime_runs_recovered_total\{reason="job_missing"\} [1-9]/,
+    );
     const events = (await runtime.root.events.readAll(input.runId)).map((event) =>
       JSON.parse(event.data),
     );

@@ -3,7 +3,10 @@ import type { SystemAgentRow } from "../../../../../../src/core/agent/infrastruc
 import { createRuntimeConfigLoader } from "../../../../../../src/core/agent/infrastructure/config/runtime-config-loader.js";
 import { defaultStaticConfigDirectory } from "../../../../../../src/core/agent/infrastructure/config/static-config-directory.js";
 import { CrewRuntime } from "../../../../../../src/core/agent/infrastructure/crew/crew-runtime.js";
-import type { ToolExecutionLedger } from "../../../../../../src/core/agent/infrastructure/crew/tool-execution-ledger.js";
+import type {
+  ToolExecutionLedger,
+  ToolLedgerClaim,
+} from "../../../../../../src/core/agent/infrastructure/crew/tool-execution-ledger.js";
 import { ToolExecutor } from "../../../../../../src/core/agent/infrastructure/crew/tool-executor.js";
 import { createLlmGateway } from "../../../../../../src/core/agent/infrastructure/llm/llm-gateway.js";
 import { ToolSourceRegistry } from "../../../../../../src/core/agent/infrastructure/tools/tool-source-registry.js";
@@ -11,19 +14,65 @@ import { AjvJsonSchemaValidator } from "../../../../../../src/core/agent/infrast
 import { SettingsSchema } from "../../../../../../src/core/config/settings.js";
 
 /** The ledger's contract in memory: the first result recorded under a key wins. */
+/** The ledger's rules in memory (PostgresToolExecutionLedger is the real one). */
 export class InMemoryToolExecutionLedger implements ToolExecutionLedger {
-  readonly results = new Map<string, unknown>();
+  readonly rows = new Map<
+    string,
+    { status: "started" | "completed" | "failed" | "unknown"; result: unknown; attempts: number }
+  >();
 
-  find(idempotencyKey: string): Promise<{ result: unknown } | undefined> {
-    return Promise.resolve(
-      this.results.has(idempotencyKey) ? { result: this.results.get(idempotencyKey) } : undefined,
-    );
+  start({
+    idempotencyKey,
+  }: {
+    idempotencyKey: string;
+    toolName: string;
+  }): Promise<ToolLedgerClaim> {
+    const row = this.rows.get(idempotencyKey);
+    if (!row) {
+      this.rows.set(idempotencyKey, { status: "started", result: null, attempts: 1 });
+      return Promise.resolve({ kind: "new" });
+    }
+    if (row.status === "completed")
+      return Promise.resolve({ kind: "recorded", result: row.result });
+    if (row.status === "failed")
+      return Promise.resolve({
+        kind: "recorded",
+        result: row.result,
+        error: String((row.result as { error?: unknown }).error),
+      });
+    return Promise.resolve({ kind: "unknown", attempts: row.attempts });
   }
 
-  save(input: { idempotencyKey: string; result: unknown }): Promise<{ result: unknown }> {
-    if (!this.results.has(input.idempotencyKey))
-      this.results.set(input.idempotencyKey, input.result);
-    return Promise.resolve({ result: this.results.get(input.idempotencyKey) });
+  restart(idempotencyKey: string): Promise<void> {
+    const row = this.rows.get(idempotencyKey);
+    if (row)
+      this.rows.set(idempotencyKey, { ...row, status: "started", attempts: row.attempts + 1 });
+    return Promise.resolve();
+  }
+
+  finish({
+    idempotencyKey,
+    result,
+    error,
+  }: {
+    idempotencyKey: string;
+    result: unknown;
+    error?: string;
+  }): Promise<void> {
+    const row = this.rows.get(idempotencyKey);
+    if (row?.status === "started")
+      this.rows.set(idempotencyKey, {
+        ...row,
+        status: error === undefined ? "completed" : "failed",
+        result: error === undefined ? (result ?? null) : { error },
+      });
+    return Promise.resolve();
+  }
+
+  giveUp(idempotencyKey: string): Promise<void> {
+    const row = this.rows.get(idempotencyKey);
+    if (row?.status === "started") this.rows.set(idempotencyKey, { ...row, status: "unknown" });
+    return Promise.resolve();
   }
 }
 
